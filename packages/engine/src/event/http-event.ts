@@ -1,0 +1,97 @@
+import { z } from "zod";
+
+/** One attempt against an upstream, from nginx's multi-value `$upstream_*` variables. */
+export const UpstreamAttempt = z.object({
+  addr: z.string(),
+  status: z.number().int().optional(),
+  responseTime: z.number().optional(),
+  responseLength: z.number().int().optional(),
+  /** Index of the server group: values after ` : ` (internal redirect) belong to the next group. */
+  group: z.number().int().nonnegative(),
+});
+export type UpstreamAttempt = z.infer<typeof UpstreamAttempt>;
+
+export const LogFormat = z.enum([
+  "combined",
+  "main",
+  "upstreaminfo",
+  "upstreaminfo-pre0.22",
+  "json",
+  "traefik",
+  "traefik-json",
+  "envoy",
+  "envoy-json",
+]);
+export type LogFormat = z.infer<typeof LogFormat>;
+
+export const EventSource = z.object({
+  format: LogFormat,
+  /** 1-based line number within the input it came from. */
+  line: z.number().int().positive(),
+  file: z.string().optional(),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
+/**
+ * The normal form every parser produces. Missing values are `undefined`, never `'-'`:
+ * downstream code must not have to know each format's spelling of "absent".
+ */
+export const HTTPEvent = z.object({
+  /** Epoch ms, from the log line; never the wall clock. */
+  ts: z.number(),
+  clientIp: z.string().optional(),
+  host: z.string(),
+  method: z.string().optional(),
+  /** Path as logged (escapes decoded once), without the query string. */
+  path: z.string(),
+  query: z.string().optional(),
+  protocol: z.string().optional(),
+  /** Client-facing status. */
+  status: z.number().int(),
+  bytes: z.number().int().optional(),
+  requestLength: z.number().int().optional(),
+  /** Seconds. */
+  requestTime: z.number().optional(),
+  userAgent: z.string().optional(),
+  referer: z.string().optional(),
+  remoteUser: z.string().optional(),
+  forwardedFor: z.string().optional(),
+  upstream: z
+    .object({
+      name: z.string().optional(),
+      alternative: z.string().optional(),
+      attempts: z.array(UpstreamAttempt),
+      /** Proxy-specific reason codes, e.g. Envoy response flags `UH`, `UT`. */
+      flags: z.string().optional(),
+    })
+    .optional(),
+  requestId: z.string().optional(),
+  /** The request line was not a parseable HTTP request (empty, binary, no method/protocol). */
+  malformedRequest: z.boolean().optional(),
+  source: EventSource,
+});
+export type HTTPEvent = z.infer<typeof HTTPEvent>;
+
+export const RejectReason = z.enum([
+  "empty",
+  "unknown-format",
+  "bad-timestamp",
+  "bad-status",
+  "bad-field",
+  "truncated",
+  "too-long",
+  "not-access-log",
+]);
+export type RejectReason = z.infer<typeof RejectReason>;
+
+export const Rejected = z.object({
+  reason: RejectReason,
+  /** 1-based line number. */
+  line: z.number().int().positive(),
+  /** The line, cut to a bounded length so a hostile input cannot blow up memory. */
+  sample: z.string(),
+  detail: z.string().optional(),
+});
+export type Rejected = z.infer<typeof Rejected>;
+
+export type ParseResult = { ok: true; event: HTTPEvent } | { ok: false; rejected: Rejected };

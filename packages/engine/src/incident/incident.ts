@@ -1,0 +1,126 @@
+import { z } from "zod";
+
+export const Severity = z.enum(["P0", "P1", "P2", "P3", "P4"]);
+export type Severity = z.infer<typeof Severity>;
+
+export const IncidentKind = z.enum(["security", "reliability"]);
+export type IncidentKind = z.infer<typeof IncidentKind>;
+
+export const Outcome = z.enum(["blocked", "partial", "impact"]);
+export type Outcome = z.infer<typeof Outcome>;
+
+export const IncidentKey = z.object({
+  clientIp: z.string().optional(),
+  host: z.string().optional(),
+  upstream: z.string().optional(),
+});
+export type IncidentKey = z.infer<typeof IncidentKey>;
+
+/** A sample request as it counted towards the incident (secrets already redacted). */
+export const EvidenceSample = z.object({
+  line: z.number().int(),
+  file: z.string().optional(),
+  time: z.string(),
+  clientIp: z.string().optional(),
+  method: z.string().optional(),
+  path: z.string(),
+  status: z.number().int(),
+  userAgent: z.string().optional(),
+  upstreamStatus: z.string().optional(),
+  requestTime: z.number().optional(),
+  signatures: z.array(z.string()).optional(),
+  why: z.string(),
+});
+export type EvidenceSample = z.infer<typeof EvidenceSample>;
+
+export const ThresholdCheck = z.object({
+  /** Human form of the condition, e.g. `distinct(path) >= 10 within 60s`. */
+  condition: z.string(),
+  observed: z.number(),
+  required: z.number(),
+  op: z.enum([">=", ">", "<=", "<"]),
+  met: z.boolean(),
+});
+export type ThresholdCheck = z.infer<typeof ThresholdCheck>;
+
+export const IncidentMetrics = z.object({
+  requests: z.number().int(),
+  peakRps: z.number().int(),
+  distinctPaths: z.number().int(),
+  signatureHits: z.record(z.string(), z.number().int()),
+  statusCounts: z.record(z.string(), z.number().int()),
+  /** Reliability only. */
+  fiveXx: z.number().int().optional(),
+  errorRatio: z.number().optional(),
+  upstreamStatusCounts: z.record(z.string(), z.number().int()).optional(),
+  retries: z.number().int().optional(),
+  latencyP50: z.number().optional(),
+  latencyP95: z.number().optional(),
+});
+export type IncidentMetrics = z.infer<typeof IncidentMetrics>;
+
+export const RcaCause = z.enum([
+  "zero-ready-endpoints",
+  "readiness-failures",
+  "crashloop",
+  "oom-killed",
+  "image-pull",
+  "node-not-ready",
+  "upstream-timeout",
+  "upstream-latency",
+  "unhandled-501",
+]);
+export type RcaCause = z.infer<typeof RcaCause>;
+
+export const RcaEvidence = z.object({
+  kind: z.string(),
+  namespace: z.string().optional(),
+  name: z.string(),
+  /** The field path or event reason that shows it, e.g. `status.containerStatuses[web].lastState.terminated.reason`. */
+  field: z.string(),
+  value: z.string(),
+  /** Kubernetes timestamp (ISO 8601) of the evidence, when the object carries one. */
+  time: z.string().optional(),
+});
+export type RcaEvidence = z.infer<typeof RcaEvidence>;
+
+export const RcaFinding = z.object({
+  cause: RcaCause,
+  confidence: z.enum(["high", "medium", "low"]),
+  summary: z.string(),
+  evidence: z.array(RcaEvidence),
+  counterEvidence: z.array(z.string()),
+  recommendations: z.array(z.string()),
+});
+export type RcaFinding = z.infer<typeof RcaFinding>;
+
+export const Rca = z.object({
+  /** The Service the upstream was mapped to, if any. */
+  service: z.object({ namespace: z.string(), name: z.string(), port: z.string().optional() }).optional(),
+  causes: z.array(RcaFinding),
+  /** What could not be checked (resource types missing or forbidden in the snapshot). */
+  blindSpots: z.array(z.string()),
+  summary: z.string(),
+});
+export type Rca = z.infer<typeof Rca>;
+
+export const Incident = z.object({
+  id: z.string(),
+  kind: IncidentKind,
+  ruleId: z.string(),
+  pack: z.object({ name: z.string(), version: z.string(), hash: z.string() }),
+  title: z.string(),
+  category: z.string(),
+  severity: Severity,
+  status: z.enum(["open", "closed"]),
+  key: IncidentKey,
+  window: z.object({ start: z.string(), end: z.string() }),
+  metrics: IncidentMetrics,
+  outcome: Outcome.optional(),
+  evidence: z.array(EvidenceSample),
+  thresholds: z.array(ThresholdCheck),
+  recommendations: z.array(z.string()),
+  rca: Rca.optional(),
+  proof: z.string(),
+});
+export type Incident = z.infer<typeof Incident>;

@@ -1,0 +1,2 @@
+export * from "./event/http-event.js";
+export * from "./incident/incident.js";

@@ -11,7 +11,7 @@ export default defineConfig({
           include: ["packages/{engine,loki-adapter,k8s-adapter,cli}/src/**/*.test.ts", "rules/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"],
         },
       },
-      "packages/grafana-datasource/vitest.config.ts",
+      "packages/*/vitest.config.ts",
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

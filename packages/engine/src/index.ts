@@ -1,2 +1,30 @@
 export * from "./event/http-event.js";
 export * from "./incident/incident.js";
+export * from "./rules/index.js";
+export * from "./pipeline/pipeline.js";
+export * from "./pipeline/stats.js";
+export * from "./detect/near-miss.js";
+export type { IncidentDraft, TraceStep } from "./detect/rule-evaluator.js";
+export { renderProof } from "./incident/proof.js";
+export { redactText, redactQuery } from "./incident/redact.js";
+export { parseDuration, formatDuration } from "./util/duration.js";
+export { isStaticAsset } from "./event/static-asset.js";
+export { severityRank, atLeast } from "./incident/severity.js";
+export * from "./rca/index.js";
+export {
+  parseLine,
+  detectFormat,
+  detectFamily,
+  classifyLine,
+  parseNonAccessLine,
+  parseCriPrefix,
+  decodeLogged,
+  parseRequest,
+  MAX_LINE,
+  MAX_SAMPLE,
+  type ParseContext,
+  type LineClass,
+  type NonAccessLine,
+  type CriLine,
+  type RequestParts,
+} from "./parse/index.js";

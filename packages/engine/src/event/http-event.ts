@@ -46,7 +46,7 @@ export const HTTPEvent = z.object({
   path: z.string(),
   query: z.string().optional(),
   protocol: z.string().optional(),
-  /** Client-facing status. */
+  /** Client-facing status; 0 when the proxy logged none (Traefik `-`, Envoy 0: client left before a response). */
   status: z.number().int(),
   bytes: z.number().int().optional(),
   requestLength: z.number().int().optional(),
@@ -68,6 +68,10 @@ export const HTTPEvent = z.object({
   requestId: z.string().optional(),
   /** The request line was not a parseable HTTP request (empty, binary, no method/protocol). */
   malformedRequest: z.boolean().optional(),
+  /** The request target was in absolute form (`GET http://other.host/x`): open-proxy probing. */
+  absoluteUri: z.boolean().optional(),
+  /** Authority named by an absolute-form target or a CONNECT request; `path` holds only the path. */
+  targetHost: z.string().optional(),
   source: EventSource,
 });
 export type HTTPEvent = z.infer<typeof HTTPEvent>;

@@ -56,6 +56,10 @@ export const IncidentMetrics = z.object({
   retries: z.number().int().optional(),
   latencyP50: z.number().optional(),
   latencyP95: z.number().optional(),
+  /** Most frequent paths among the requests that made the incident (5xx for reliability, probes for security). */
+  topPaths: z.array(z.object({ path: z.string(), count: z.number().int() })).optional(),
+  /** Set when a distinct-value count hit its memory cap; the figure is then a lower bound. */
+  distinctCapped: z.boolean().optional(),
 });
 export type IncidentMetrics = z.infer<typeof IncidentMetrics>;
 

@@ -1,0 +1,242 @@
+/**
+ * The benchmark suite (`npm run bench`): generates the logs, runs every scenario in fresh child processes
+ * under each installed runtime, times the peers on the same files, profiles scenario 2 and writes RESULTS.md.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { ensureDataset, sliceDataset, type Dataset } from "./lib/datasets.js";
+import { machineInfo } from "./lib/machine.js";
+import { stats, timeProcess } from "./lib/measure.js";
+import { hotSpots } from "./lib/profile.js";
+import { renderResults, type CliRun, type ScenarioRun } from "./lib/report.js";
+import { runCrowdsec, runPeers, type PeerResult, type PeerSkip } from "./peers/peers.js";
+import type { ChildResult, ChildSpec } from "./scenarios/protocol.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const OUT = join(ROOT, "bench/out");
+const CHILD = join(OUT, "child.mjs");
+const RULES = join(ROOT, "rules");
+const CLI_BIN = join(ROOT, "packages/cli/bin/edgeproof.js");
+
+const USAGE = `usage: npm run bench -- [--quick] [--lines N] [--repeats R] [--only 1,2,3,4,5,peers,profile]
+                       [--runtimes node,bun,deno] [--results FILE]
+  --quick      100k lines, 1 repeat, small worst cases; writes bench/out/RESULTS-quick.md unless --results is given`;
+
+const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
+
+type Runtime = { name: string; cmd: string; args: string[] };
+
+/** A real runtime binary (bun's npm bin is a 450-byte stub when its postinstall did not run). */
+function binary(candidates: string[]): string | undefined {
+  return candidates.find((p) => existsSync(p) && statSync(p).size > 1_000_000);
+}
+
+function runtimes(wanted: string[]): { found: Runtime[]; missing: string[] } {
+  const tools = join(ROOT, ".tools/node_modules");
+  const bun = binary([join(tools, ".bin/bun"), join(tools, "@oven/bun-linux-x64/bin/bun")]);
+  const deno = binary([join(tools, ".bin/deno"), join(tools, "@deno/linux-x64-glibc/deno")]);
+  const candidates: Record<string, Runtime | undefined> = {
+    node: { name: "node", cmd: process.execPath, args: ["--expose-gc"] },
+    bun: bun ? { name: "bun", cmd: bun, args: [] } : undefined,
+    // -A: the child reads /proc/self/status for peak RSS, which Deno only allows with all permissions.
+    deno: deno ? { name: "deno", cmd: deno, args: ["run", "-A", "--v8-flags=--expose-gc"] } : undefined,
+  };
+  const found = wanted.map((w) => candidates[w]).filter((r): r is Runtime => r !== undefined);
+  const missing = wanted.filter((w) => !candidates[w]);
+  for (const m of missing) log(`runtime ${m}: not installed, skipped (install: npm --prefix .tools i bun@1.4.5 deno@2.9.6)`);
+  return { found, missing };
+}
+
+/** Which engine entry points exist yet; a scenario whose API is missing is skipped with the reason. */
+function engineApi(): { parse?: string; pipeline?: string; cli?: string } {
+  const problems: { parse?: string; pipeline?: string; cli?: string } = {};
+  if (!existsSync(join(ROOT, "packages/engine/src/parse/index.ts"))) problems.parse = "packages/engine has no parseLine yet";
+  if (!existsSync(join(ROOT, "packages/engine/src/pipeline/pipeline.ts"))) problems.pipeline = "packages/engine has no Pipeline yet";
+  else if (!existsSync(join(RULES, "security"))) problems.pipeline = "rules/ holds no default packs yet";
+  if (!existsSync(CLI_BIN)) problems.cli = "packages/cli/bin/edgeproof.js does not exist yet";
+  return problems;
+}
+
+async function bundleChild(): Promise<void> {
+  await build({
+    entryPoints: [join(ROOT, "bench/scenarios/child.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "es2022",
+    outfile: CHILD,
+    logLevel: "warning",
+    // Bun and Deno run the bundle too; a require shim lets CJS dependencies inside it load under ESM.
+    banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
+  });
+}
+
+function runChild(rt: Runtime, spec: ChildSpec, extraNodeArgs: string[] = []): ChildResult {
+  const args = [...rt.args, ...(rt.name === "node" ? extraNodeArgs : []), CHILD, JSON.stringify(spec)];
+  const r = spawnSync(rt.cmd, args, { encoding: "utf8", maxBuffer: 1 << 26, timeout: 3_600_000, cwd: ROOT });
+  const last = r.stdout?.trim().split("\n").at(-1);
+  if (r.status !== 0 || !last?.startsWith("{")) {
+    const err = (r.stderr ?? "").replace(/\x1b\[[0-9;]*m/g, "").trim().split("\n").slice(0, 3).join(" / ");
+    throw new Error(`${rt.name} child failed (exit ${r.status ?? r.signal}): ${err.slice(0, 500)}`);
+  }
+  return JSON.parse(last) as ChildResult;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      lines: { type: "string" },
+      repeats: { type: "string" },
+      only: { type: "string" },
+      runtimes: { type: "string", default: "node,bun,deno" },
+      results: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return;
+  }
+  const quick = values.quick;
+  const lines = Number(values.lines ?? (quick ? 100_000 : 1_000_000));
+  const repeats = Number(values.repeats ?? (quick ? 1 : 3));
+  if (!Number.isInteger(lines) || lines <= 0 || !Number.isInteger(repeats) || repeats <= 0) throw new Error(USAGE);
+  const only = new Set((values.only ?? "1,2,3,4,5,peers,profile").split(","));
+  const resultsFile = resolve(ROOT, values.results ?? (quick ? "bench/out/RESULTS-quick.md" : "bench/RESULTS.md"));
+  const command = `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
+  const machine = machineInfo();
+  log(`${machine.cpu}, ${machine.nproc} cores, ${machine.ramGB} GB, node ${machine.node}`);
+
+  // --- data ---
+  const data = join(OUT, "data");
+  const clients = 50_000;
+  const upstreaminfo = ensureDataset(data, `upstreaminfo-${lines}`, { lines, format: "upstreaminfo", clients, seed: 1, mode: "mixed" }, log);
+  const combined = ensureDataset(data, `combined-${lines}`, { lines, format: "combined", clients, seed: 1, mode: "mixed" }, log);
+  const growthLines = quick ? 100_000 : 1_000_000;
+  const growth = only.has("4") ? ensureDataset(data, `distinct-clients-${growthLines}`, { lines: growthLines, format: "upstreaminfo", clients: growthLines, seed: 4, mode: "distinct-clients", durationS: 3_600 }, log) : undefined;
+  const worstLines = quick ? 50_000 : 200_000;
+  const worst: Dataset[] = only.has("5")
+    ? [
+        ensureDataset(data, `signatures-${worstLines}`, { lines: worstLines, format: "upstreaminfo", clients, seed: 5, mode: "signatures" }, log),
+        ensureDataset(data, `distinct-paths-${worstLines}`, { lines: worstLines, format: "upstreaminfo", clients, seed: 5, mode: "distinct-paths" }, log),
+        ensureDataset(data, `long-lines-${quick ? 200 : 2_000}`, { lines: quick ? 200 : 2_000, format: "upstreaminfo", clients, seed: 5, mode: "long-lines", lineBytes: 65_536 }, log),
+      ]
+    : [];
+
+  // --- engine scenarios ---
+  const api = engineApi();
+  const skipped: Array<{ what: string; why: string }> = [];
+  const rts = runtimes(values.runtimes.split(","));
+  for (const m of rts.missing) skipped.push({ what: `runtime ${m}`, why: "not installed: npm --prefix .tools i bun@1.4.5 deno@2.9.6" });
+  const scenarioRuns: ScenarioRun[] = [];
+  if (!api.parse && (only.has("1") || only.has("2") || only.has("4") || only.has("5") || only.has("profile"))) await bundleChild();
+
+  const plan: Array<{ id: string; title: string; kind: ChildSpec["kind"]; ds: Dataset; gcSamples?: boolean; nodeOnly?: boolean }> = [];
+  if (only.has("1")) plan.push({ id: "1", title: "parse only", kind: "parse", ds: upstreaminfo });
+  if (only.has("2")) plan.push({ id: "2", title: "parse + default packs (Pipeline, in-process)", kind: "pipeline", ds: upstreaminfo }, { id: "2c", title: "same, combined format (the peers' file)", kind: "pipeline", ds: combined, nodeOnly: true });
+  if (growth) plan.push({ id: "4", title: "state growth: every line a new client, 1 h of event time", kind: "pipeline", ds: growth, gcSamples: true });
+  const worstTitles = ["worst case: every line a signature hit", "worst case: every line a distinct path", "worst case: 64 KiB lines"];
+  worst.forEach((ds, i) => plan.push({ id: `5${"abc"[i]}`, title: worstTitles[i], kind: "pipeline", ds }));
+  for (const p of plan) {
+    const missing = p.kind === "parse" ? api.parse : api.parse ?? api.pipeline;
+    if (missing) {
+      skipped.push({ what: `scenario ${p.id} (${p.title})`, why: missing });
+      log(`scenario ${p.id}: skipped, ${missing}`);
+      continue;
+    }
+    for (const rt of rts.found.filter((r) => !p.nodeOnly || r.name === "node")) {
+      const results: ChildResult[] = [];
+      const spec: ChildSpec = { kind: p.kind, file: p.ds.file, format: "auto", packsDir: RULES, sampleEvery: Math.max(1, Math.floor(p.ds.lines / 20)), gcSamples: p.gcSamples ?? false };
+      try {
+        for (let i = 0; i < repeats; i++) {
+          const r = runChild(rt, spec);
+          results.push(r);
+          log(`scenario ${p.id} ${rt.name} run ${i + 1}/${repeats}: ${(r.lines / r.seconds / 1e3).toFixed(0)} k lines/s, RSS ${r.peakRssMB.toFixed(0)} MB, ${r.incidents} incidents`);
+        }
+        scenarioRuns.push({ id: p.id, title: p.title, dataset: p.ds, runtime: rt.name, results });
+      } catch (e) {
+        skipped.push({ what: `scenario ${p.id} under ${rt.name}`, why: (e as Error).message.split("\n")[0].slice(0, 300) });
+        log(`scenario ${p.id} ${rt.name}: failed: ${(e as Error).message.slice(0, 2000)}`);
+      }
+    }
+  }
+
+  // --- peers, on the combined file; CrowdSec on a slice around the first scanner burst ---
+  let peers: PeerResult[] = [];
+  let peerSkips: PeerSkip[] = [];
+  let slice: Dataset | undefined;
+  if (only.has("peers")) {
+    ({ results: peers, skipped: peerSkips } = runPeers(combined, repeats, OUT, log));
+    const sliceLines = quick ? 3_000 : 10_000;
+    const firstBurst = Math.floor(lines * (0.5 / Math.max(1, Math.round((12 * lines) / 1e6))));
+    slice = sliceDataset(combined, data, Math.max(1, firstBurst - Math.floor(sliceLines / 5)), sliceLines);
+    const cs = runCrowdsec(slice, Math.min(repeats, 3), OUT, log);
+    if (cs.result) peers.push(cs.result);
+    if (cs.skipped) peerSkips.push(cs.skipped);
+  }
+
+  // --- scenario 3: the CLI as a whole process (node) ---
+  const cliRuns: CliRun[] = [];
+  if (only.has("3")) {
+    if (api.cli) skipped.push({ what: "scenario 3 (edgeproof run)", why: api.cli });
+    else if (!buildCli()) skipped.push({ what: "scenario 3 (edgeproof run)", why: "npm run build -w packages/cli failed" });
+    else for (const ds of [upstreaminfo, combined, ...(slice ? [slice] : [])]) cliRuns.push(runCli(ds, ds === slice ? Math.min(repeats, 3) : repeats));
+  }
+
+  // --- profile of scenario 2 ---
+  let profile: ReturnType<typeof hotSpots> | undefined;
+  if (only.has("profile") && !api.parse && !api.pipeline) {
+    const dir = join(OUT, "profile");
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const node = rts.found.find((r) => r.name === "node") ?? { name: "node", cmd: process.execPath, args: ["--expose-gc"] };
+    runChild(node, { kind: "pipeline", file: upstreaminfo.file, format: "auto", packsDir: RULES, sampleEvery: lines, gcSamples: false }, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+    const prof = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+    if (prof) profile = hotSpots(join(dir, prof), CHILD, 20);
+    log(`profile: ${prof ? join(dir, prof) : "none written"}`);
+  }
+
+  const md = renderResults({ command, machine, lines, repeats, quick, datasets: { upstreaminfo, combined, growth, worst, slice }, scenarioRuns, cliRuns, peers, peerSkips, skipped, profile });
+  mkdirSync(join(resultsFile, ".."), { recursive: true });
+  writeFileSync(resultsFile, md);
+  log(`wrote ${resultsFile}`);
+}
+
+function buildCli(): boolean {
+  const r = spawnSync("npm", ["run", "build", "-w", "packages/cli", "--silent"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+  return r.status === 0;
+}
+
+/** `edgeproof run FILE --format json` as a whole process: startup, reading, parsing, rules, output. */
+function runCli(ds: Dataset, repeats: number): CliRun {
+  const runs = [];
+  let incidents: number | string = "?";
+  for (let i = 0; i < repeats; i++) {
+    const r = timeProcess(process.execPath, [CLI_BIN, "run", ds.file, "--format", "json"], { keepStdout: true, cwd: ROOT });
+    runs.push(r);
+    incidents = countIncidents(r.stdout);
+    log(`scenario 3 ${ds.name} run ${i + 1}/${repeats}: ${(ds.lines / r.wallS / 1e3).toFixed(0)} k lines/s, RSS ${r.maxRssMB.toFixed(0)} MB, exit ${r.status}, ${incidents} incidents`);
+  }
+  return { dataset: ds, runs, incidents, wall: stats(runs.map((r) => r.wallS)) };
+}
+
+function countIncidents(stdout: string): number | string {
+  try {
+    const j = JSON.parse(stdout) as unknown;
+    if (Array.isArray(j)) return j.length;
+    const inc = (j as { incidents?: unknown[] }).incidents;
+    return Array.isArray(inc) ? inc.length : "unknown shape";
+  } catch {
+    return "not JSON";
+  }
+}
+
+main().catch((e) => {
+  log((e as Error).stack ?? String(e));
+  process.exit(1);
+});

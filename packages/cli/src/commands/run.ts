@@ -1,0 +1,95 @@
+import { Pipeline, RulePackError, parseDuration, Severity, atLeast, type Incident, type IncidentKey, type LogFormat, type PipelineOptions } from "@edgeproof/engine";
+import { resolveInputs, readText } from "../input/read-sources.js";
+import { defaultRulesDir, loadPacks } from "../rule-packs.js";
+import { parseTimeArg, UsageError } from "../time-arg.js";
+import { renderTable } from "../output/table.js";
+import { renderMarkdown } from "../output/markdown.js";
+import { renderExplain } from "../output/explain.js";
+import { Progress } from "../output/progress.js";
+
+export interface RunOptions {
+  rules?: string[];
+  format?: "table" | "json" | "ndjson" | "markdown";
+  logFormat: "auto" | LogFormat;
+  host?: string;
+  since?: string;
+  until?: string;
+  failOn?: string;
+  explain?: string;
+  lateness: string;
+}
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, failOn: 3 } as const;
+
+/** Builds the pipeline options shared by every command that evaluates packs over logs. */
+export function pipelineOptions(opts: Pick<RunOptions, "rules" | "logFormat" | "host" | "since" | "until" | "explain" | "lateness">): PipelineOptions {
+  const now = Date.now();
+  const lateness = parseDuration(opts.lateness);
+  if (lateness === undefined) throw new UsageError(`--lateness must be a duration such as 5s or 2m, got "${opts.lateness}"`);
+  return {
+    packs: loadPacks(opts.rules?.length ? opts.rules : [defaultRulesDir()]),
+    format: opts.logFormat,
+    host: opts.host,
+    since: opts.since ? parseTimeArg(opts.since, now) : undefined,
+    until: opts.until ? parseTimeArg(opts.until, now) : undefined,
+    explain: opts.explain ? parseKey(opts.explain) : undefined,
+    allowedLatenessMs: lateness,
+  };
+}
+
+export function parseKey(text: string): IncidentKey {
+  const key: IncidentKey = {};
+  for (const part of text.split(",")) {
+    const [k, v] = part.split("=");
+    if (!v || (k !== "clientIp" && k !== "host" && k !== "upstream")) throw new UsageError(`invalid key "${part}": use clientIp=IP, host=NAME or upstream=NAME (comma-separated)`);
+    key[k] = v;
+  }
+  return key;
+}
+
+export async function runCommand(inputs: string[], opts: RunOptions, extra: Partial<PipelineOptions> = {}): Promise<number> {
+  if (opts.failOn !== undefined && !Severity.safeParse(opts.failOn).success) throw new UsageError(`--fail-on must be one of P0..P4, got "${opts.failOn}"`);
+  const pipeline = new Pipeline({ ...pipelineOptions(opts), ...extra });
+  const sources = resolveInputs(inputs);
+  const progress = new Progress(sources.reduce((n, s) => n + (s.size ?? 0), 0));
+  try {
+    for (const src of sources) {
+      const ref = { file: src.name === "-" ? undefined : src.name };
+      for await (const chunk of readText(src)) {
+        pipeline.pushText(chunk, ref);
+        progress.update(pipeline.stats.lines, chunk.length);
+      }
+      pipeline.endText(ref);
+    }
+  } finally {
+    progress.done();
+  }
+  const incidents = pipeline.flush();
+  const format = opts.format ?? (process.stdout.isTTY ? "table" : "json");
+  process.stdout.write(render(format, incidents, pipeline));
+  if (opts.explain) process.stderr.write(renderExplain(pipeline.traces()));
+  const late = pipeline.stats.late;
+  if (late > 0) {
+    process.stderr.write(
+      `edgeproof: ${late} of ${pipeline.stats.events} events arrived more than ${opts.lateness} behind newer ones and were not evaluated; ` +
+        `if the log is out of order, rerun with a larger --lateness (e.g. --lateness 60s)\n`,
+    );
+  }
+  if (opts.failOn && incidents.some((i) => atLeast(i.severity, opts.failOn as Severity))) return EXIT.failOn;
+  return EXIT.ok;
+}
+
+function render(format: NonNullable<RunOptions["format"]>, incidents: Incident[], p: Pipeline): string {
+  switch (format) {
+    case "json":
+      return JSON.stringify({ incidents, stats: p.stats, nearMisses: p.nearMisses() }, null, 2) + "\n";
+    case "ndjson":
+      return incidents.map((i) => JSON.stringify(i) + "\n").join("");
+    case "markdown":
+      return renderMarkdown(incidents, p.stats);
+    case "table":
+      return renderTable(incidents, p.stats);
+  }
+}
+
+export { RulePackError };

@@ -1,0 +1,264 @@
+import type { ObservedEvent } from "../event/observed-event.js";
+import { compileRule, describeThreshold, meets, parseMetric, type CompiledRule } from "../rules/compile.js";
+import { groupKey } from "../rules/fields.js";
+import type { Rule, RulePackDoc } from "../rules/index.js";
+import { KeyWindow } from "../window/key-window.js";
+import { IncidentAccumulator } from "../incident/accumulator.js";
+import { closenessOf, NearMissBoard, type NearMiss } from "./near-miss.js";
+import { isoTime } from "../util/time.js";
+import type { IncidentKey, ThresholdCheck } from "../incident/incident.js";
+
+/** An incident while the evaluator still owns it. */
+export interface IncidentDraft {
+  rule: CompiledRule;
+  key: IncidentKey;
+  keyText: string;
+  openedAt: number;
+  lastHeld: number;
+  closedAt?: number;
+  acc: IncidentAccumulator;
+  /** Most extreme value each condition reached while holding. */
+  peaks: number[];
+  /** Which escalation thresholds held at some moment. */
+  escalated: boolean[];
+}
+
+/** One step of a traced key: what each condition observed when the window changed. */
+export interface TraceStep {
+  time: number;
+  trigger: "event" | "expiry";
+  line?: number;
+  counted: boolean;
+  conditions: Array<{ condition: string; observed: number; required: number; met: boolean }>;
+  holds: boolean;
+  state: "idle" | "opened" | "open" | "closed";
+}
+
+interface KeyState {
+  win: KeyWindow;
+  inc?: IncidentDraft;
+  best?: NearMiss;
+  trace?: TraceStep[];
+}
+
+export interface RuleEvaluatorHooks {
+  opened(d: IncidentDraft): void;
+  closed(d: IncidentDraft): void;
+}
+
+/** Exact sliding-window evaluation of one rule over every key it groups by. */
+export class RuleEvaluator {
+  readonly compiled: CompiledRule;
+  private readonly states = new Map<string, KeyState>();
+  private readonly escalations: Array<{ metric: ReturnType<typeof parseMetric>; t: NonNullable<Rule["escalate"][number]["when"]> } | undefined>;
+  readonly nearMisses = new NearMissBoard();
+
+  constructor(
+    rule: Rule,
+    pack: RulePackDoc,
+    private readonly hooks: RuleEvaluatorHooks,
+    private readonly traceKey?: (key: IncidentKey) => boolean,
+  ) {
+    this.compiled = compileRule(rule, pack);
+    this.escalations = rule.escalate.map((e) => (e.when ? { metric: parseMetric(e.when.metric), t: e.when } : undefined));
+  }
+
+  /** The status class a rule's conditions are about (`statusClass(5xx)`, `ratio(5xx)`), if any. */
+  private get signalClass(): number | undefined {
+    for (const c of this.compiled.when) if (c.m.kind === "statusClass" || c.m.kind === "ratio") return c.m.cls;
+    return undefined;
+  }
+
+  get activeKeys(): number {
+    return this.states.size;
+  }
+
+  onEvent(ev: ObservedEvent): void {
+    const keyText = groupKey(ev, this.compiled.rule.groupBy);
+    if (keyText === undefined) return;
+    const counted = this.compiled.match(ev);
+    let st = this.states.get(keyText);
+    if (!st) {
+      if (!counted) return;
+      st = { win: new KeyWindow(this.compiled) };
+      const key = this.keyOf(ev);
+      if (this.traceKey?.(key)) st.trace = [];
+      this.states.set(keyText, st);
+    }
+    const t = ev.e.ts;
+    this.catchUp(st, keyText, t);
+    if (counted) st.win.add(ev);
+    if (st.inc) st.inc.acc.add(ev, counted);
+    if (counted) this.evaluate(st, keyText, t, ev);
+    else st.trace?.push({ time: t, trigger: "event", line: ev.e.source.line, counted: false, conditions: [], holds: false, state: st.inc ? "open" : "idle" });
+  }
+
+  /** Processes the passage of event time up to `now` for every key, and forgets keys that went quiet. */
+  sweep(now: number): void {
+    for (const [keyText, st] of this.states) {
+      this.catchUp(st, keyText, now);
+      if (st.win.size === 0 && !st.inc) this.forget(keyText, st);
+    }
+  }
+
+  /** End of input: keys are settled at `now`; incidents still inside their cooldown stay open. */
+  finish(now: number): IncidentDraft[] {
+    const open: IncidentDraft[] = [];
+    for (const [keyText, st] of this.states) {
+      this.catchUp(st, keyText, now);
+      if (st.inc) open.push(st.inc);
+      else if (st.best) this.nearMisses.offer(st.best);
+    }
+    return open;
+  }
+
+  openDrafts(): IncidentDraft[] {
+    const out: IncidentDraft[] = [];
+    for (const st of this.states.values()) if (st.inc) out.push(st.inc);
+    return out;
+  }
+
+  traces(): Array<{ key: string; steps: TraceStep[]; nearMiss?: NearMiss }> {
+    const out: Array<{ key: string; steps: TraceStep[]; nearMiss?: NearMiss }> = [];
+    for (const [key, st] of this.states) if (st.trace) out.push({ key, steps: st.trace, nearMiss: st.best });
+    for (const t of this.forgottenTraces) out.push(t);
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private readonly forgottenTraces: Array<{ key: string; steps: TraceStep[]; nearMiss?: NearMiss }> = [];
+
+  private forget(keyText: string, st: KeyState): void {
+    if (st.best) this.nearMisses.offer(st.best);
+    if (st.trace) this.forgottenTraces.push({ key: keyText, steps: st.trace, nearMiss: st.best });
+    this.states.delete(keyText);
+  }
+
+  private catchUp(st: KeyState, keyText: string, t: number): void {
+    const w = this.compiled.windowMs;
+    let oldest = st.win.oldestTs;
+    while (oldest !== undefined && oldest <= t - w) {
+      const expiry = oldest + w;
+      this.closeIfCooled(st, expiry);
+      st.win.expireThrough(oldest);
+      if (st.win.size) this.evaluate(st, keyText, expiry);
+      oldest = st.win.oldestTs;
+    }
+    this.closeIfCooled(st, t);
+  }
+
+  private closeIfCooled(st: KeyState, t: number): void {
+    const inc = st.inc;
+    if (!inc || t <= inc.lastHeld + this.compiled.cooldownMs) return;
+    inc.closedAt = inc.lastHeld + this.compiled.cooldownMs;
+    st.inc = undefined;
+    st.trace?.push({ time: inc.closedAt, trigger: "expiry", counted: false, conditions: [], holds: false, state: "closed" });
+    this.hooks.closed(inc);
+  }
+
+  private evaluate(st: KeyState, keyText: string, t: number, ev?: ObservedEvent): void {
+    const when = this.compiled.when;
+    const observed = when.map((c) => st.win.metric(c.m, t));
+    let holds = true;
+    for (let i = 0; i < when.length; i++) if (!meets(observed[i], when[i])) holds = false;
+
+    let state: TraceStep["state"] = st.inc ? "open" : "idle";
+    if (holds) {
+      if (!st.inc) {
+        st.inc = this.open(st, keyText, t);
+        // A miss only counts while the rule never fired for the key.
+        st.best = undefined;
+        state = "opened";
+      }
+      const inc = st.inc;
+      inc.lastHeld = t;
+      for (let i = 0; i < when.length; i++) {
+        const up = when[i].op === ">=" || when[i].op === ">";
+        if (up ? observed[i] > inc.peaks[i] : observed[i] < inc.peaks[i]) inc.peaks[i] = observed[i];
+      }
+      this.escalations.forEach((e, i) => {
+        if (e && meets(st.win.metric(e.metric, t), e.t)) inc.escalated[i] = true;
+      });
+    } else if (!st.inc) {
+      let closeness = 1;
+      for (let i = 0; i < when.length; i++) closeness = Math.min(closeness, closenessOf(observed[i], when[i].value, when[i].op));
+      if (!st.best || closeness > st.best.closeness) {
+        st.best = {
+          ruleId: this.compiled.rule.id,
+          pack: this.compiled.pack.name,
+          key: this.keyOfText(keyText),
+          time: isoTime(t),
+          closeness: Math.round(closeness * 1000) / 1000,
+          conditions: this.checks(observed),
+        };
+      }
+    }
+    st.trace?.push({
+      time: t,
+      trigger: ev ? "event" : "expiry",
+      line: ev?.e.source.line,
+      counted: ev !== undefined,
+      conditions: this.checks(observed),
+      holds,
+      state,
+    });
+  }
+
+  private open(st: KeyState, keyText: string, t: number): IncidentDraft {
+    let acc: IncidentAccumulator | undefined;
+    const signal = this.signalClass;
+    for (const ev of st.win.contents()) {
+      // A 5xx spike starts at its first 5xx, not at the oldest healthy request still in the window.
+      if (!acc && signal !== undefined && Math.floor(ev.e.status / 100) !== signal) continue;
+      acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, ev);
+      acc.add(ev, true);
+    }
+    const draft: IncidentDraft = {
+      rule: this.compiled,
+      key: this.keyOfText(keyText),
+      keyText,
+      openedAt: t,
+      lastHeld: t,
+      acc: acc!,
+      peaks: this.compiled.when.map((c) => (c.op === ">=" || c.op === ">" ? -Infinity : Infinity)),
+      escalated: this.escalations.map(() => false),
+    };
+    this.hooks.opened(draft);
+    return draft;
+  }
+
+  private checks(observed: number[]): TraceStep["conditions"] {
+    return this.compiled.when.map((c, i) => ({
+      condition: describeThreshold(c, this.compiled.windowMs),
+      observed: round(observed[i]),
+      required: c.value,
+      met: meets(observed[i], c),
+    }));
+  }
+
+  private keyOf(ev: ObservedEvent): IncidentKey {
+    const key: IncidentKey = {};
+    for (const f of this.compiled.rule.groupBy) key[f] = f === "upstream" ? ev.e.upstream?.name : ev.e[f];
+    return key;
+  }
+
+  private keyOfText(keyText: string): Record<string, string> {
+    const parts = keyText.split("\u0000");
+    const key: Record<string, string> = {};
+    this.compiled.rule.groupBy.forEach((f, i) => (key[f] = parts[i]));
+    return key;
+  }
+}
+
+export function thresholdChecks(d: IncidentDraft): ThresholdCheck[] {
+  return d.rule.when.map((c, i) => ({
+    condition: describeThreshold(c, d.rule.windowMs),
+    observed: round(d.peaks[i]),
+    required: c.value,
+    op: c.op,
+    met: meets(d.peaks[i], c),
+  }));
+}
+
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

@@ -1,0 +1,43 @@
+import type { HTTPEvent } from "./http-event.js";
+
+/** An HTTPEvent as the windows see it: with the derived facts every rule would otherwise recompute. */
+export interface ObservedEvent {
+  e: HTTPEvent;
+  isStatic: boolean;
+  /** Signature classes this event matched, per pack name; absent when none. */
+  signatures: Map<string, SignatureHit[]> | undefined;
+}
+
+export interface SignatureHit {
+  cls: string;
+  /** The list entry that matched, for evidence. */
+  entry: string;
+  tag?: string;
+  exploit: boolean;
+}
+
+export function lastUpstreamStatus(e: HTTPEvent): number | undefined {
+  const a = e.upstream?.attempts;
+  return a && a.length ? a[a.length - 1].status : undefined;
+}
+
+export function lastUpstreamAddr(e: HTTPEvent): string | undefined {
+  const a = e.upstream?.attempts;
+  return a && a.length ? a[a.length - 1].addr : undefined;
+}
+
+export function requestUri(e: HTTPEvent): string {
+  return e.query === undefined ? e.path : `${e.path}?${e.query}`;
+}
+
+/**
+ * Total order of release: event time, then input position. File and line travel with the event, so
+ * neither chunking nor reordering within the lateness can change it.
+ */
+export function compareObserved(a: ObservedEvent, b: ObservedEvent): number {
+  if (a.e.ts !== b.e.ts) return a.e.ts - b.e.ts;
+  const fa = a.e.source.file ?? "";
+  const fb = b.e.source.file ?? "";
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  return a.e.source.line - b.e.source.line;
+}

@@ -1,0 +1,194 @@
+import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
+import { lastUpstreamStatus } from "../event/observed-event.js";
+import type { EvidenceSample, IncidentMetrics, Outcome } from "./incident.js";
+import { redactQuery, redactText } from "./redact.js";
+import { isoTime } from "../util/time.js";
+
+// Caps keep one enormous incident (every line a distinct path) from holding the whole input in memory.
+const MAX_DISTINCT_PATHS = 50_000;
+const MAX_LATENCIES = 100_000;
+const MAX_SAMPLES = 12;
+const TOP_PATHS = 5;
+
+/** Statuses that mean the probe got nothing useful: refused, dropped, or abandoned. */
+function isBlockedStatus(status: number): boolean {
+  return status >= 400 && status < 500;
+}
+
+/** Everything an incident reports about the requests it covers, gathered as they are released. */
+export class IncidentAccumulator {
+  start: number;
+  end: number;
+  requests = 0;
+  private peak = 0;
+  private recent: number[] = [];
+  private readonly statusCounts = new Map<string, number>();
+  private readonly upstreamStatusCounts = new Map<string, number>();
+  private readonly sigHits = new Map<string, number>();
+  private readonly paths = new Set<string>();
+  private distinctCapped = false;
+  private readonly pathCounts = new Map<string, number>();
+  private fiveXx = 0;
+  private retries = 0;
+  private latencies: number[] = [];
+  private probes = 0;
+  private partial = false;
+  private impact = false;
+  private readonly samples: EvidenceSample[] = [];
+  private readonly sampleReasons = new Set<string>();
+
+  constructor(
+    private readonly pack: string,
+    private readonly kind: "security" | "reliability",
+    first: ObservedEvent,
+  ) {
+    this.start = first.e.ts;
+    this.end = first.e.ts;
+  }
+
+  /** `counted` says whether the rule's match selected the event (a probe), not just the key. */
+  add(ev: ObservedEvent, counted: boolean): void {
+    const e = ev.e;
+    this.requests++;
+    if (e.ts > this.end) this.end = e.ts;
+    this.recent.push(e.ts);
+    let drop = 0;
+    while (this.recent[drop] <= e.ts - 1000) drop++;
+    if (drop) this.recent = this.recent.slice(drop);
+    if (this.recent.length > this.peak) this.peak = this.recent.length;
+
+    const status = String(e.status);
+    bump(this.statusCounts, status);
+    if (e.status >= 500) this.fiveXx++;
+    const us = lastUpstreamStatus(e);
+    if (us !== undefined) bump(this.upstreamStatusCounts, String(us));
+    if ((e.upstream?.attempts.length ?? 0) > 1) this.retries++;
+    if (e.requestTime !== undefined && this.latencies.length < MAX_LATENCIES) this.latencies.push(e.requestTime);
+
+    if (this.paths.size < MAX_DISTINCT_PATHS) this.paths.add(e.path);
+    else if (!this.paths.has(e.path)) this.distinctCapped = true;
+
+    const hits = ev.signatures?.get(this.pack);
+    if (hits) for (const h of hits) bump(this.sigHits, h.cls);
+
+    if (this.kind === "reliability") {
+      if (e.status >= 500) {
+        bumpCapped(this.pathCounts, e.path);
+        this.sample(ev, `5xx-${e.status}`, `first ${e.status}${us !== undefined ? ` (upstream ${upstreamStatuses(ev)})` : ""}`);
+      } else if (this.samples.length === 0) this.sample(ev, "first", "first request of the window");
+      return;
+    }
+
+    const isProbe = counted || hits !== undefined;
+    if (!isProbe) return;
+    this.probes++;
+    bumpCapped(this.pathCounts, e.path);
+    const exploit = hits?.some((h) => h.exploit) ?? false;
+    if (e.status >= 200 && e.status < 300 && exploit) {
+      this.impact = true;
+      this.sample(ev, "impact-2xx", `answered ${e.status} to an exploit signature: impact`, hits);
+    } else if (e.status >= 500) {
+      this.impact = true;
+      this.sample(ev, "impact-5xx", `probe caused a ${e.status}: impact`, hits);
+    } else if (e.status >= 200 && e.status < 400 && !ev.isStatic) {
+      this.partial = true;
+      this.sample(ev, "partial", `probe answered ${e.status}: partial`, hits);
+    }
+    if (hits) for (const h of hits) this.sample(ev, `sig-${h.cls}`, `signature ${h.cls}: matched "${h.tag ?? h.entry}"`, hits);
+    if (this.probes === 1) this.sample(ev, "first", "first probe of the window", hits);
+    else if (counted && isBlockedStatus(e.status) && this.sampleReasons.size < 4) this.sample(ev, `probe-${e.path}`, `probe answered ${e.status}`, hits);
+  }
+
+  outcome(): Outcome | undefined {
+    if (this.kind !== "security") return undefined;
+    return this.impact ? "impact" : this.partial ? "partial" : "blocked";
+  }
+
+  evidence(): EvidenceSample[] {
+    return [...this.samples].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.line - b.line));
+  }
+
+  metrics(): IncidentMetrics {
+    const m: IncidentMetrics = {
+      requests: this.requests,
+      peakRps: this.peak,
+      distinctPaths: this.paths.size,
+      signatureHits: sortedRecord(this.sigHits),
+      statusCounts: sortedRecord(this.statusCounts),
+      topPaths: [...this.pathCounts]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, TOP_PATHS)
+        .map(([path, count]) => ({ path: redactText(path), count })),
+    };
+    if (this.distinctCapped) m.distinctCapped = true;
+    if (this.kind === "reliability") {
+      m.fiveXx = this.fiveXx;
+      m.errorRatio = round4(this.requests ? this.fiveXx / this.requests : 0);
+      m.upstreamStatusCounts = sortedRecord(this.upstreamStatusCounts);
+      m.retries = this.retries;
+      if (this.latencies.length) {
+        const sorted = [...this.latencies].sort((a, b) => a - b);
+        m.latencyP50 = quantile(sorted, 0.5);
+        m.latencyP95 = quantile(sorted, 0.95);
+      }
+    }
+    return m;
+  }
+
+  private sample(ev: ObservedEvent, reason: string, why: string, hits?: SignatureHit[]): void {
+    if (this.sampleReasons.has(reason)) return;
+    const e = ev.e;
+    const same = this.samples.find((s) => s.line === e.source.line && s.file === e.source.file);
+    if (same) {
+      this.sampleReasons.add(reason);
+      same.why += `; ${why}`;
+      return;
+    }
+    if (this.samples.length >= MAX_SAMPLES) return;
+    this.sampleReasons.add(reason);
+    const s: EvidenceSample = {
+      line: e.source.line,
+      time: isoTime(e.ts),
+      method: e.method,
+      path: redactText(e.path) + (e.query !== undefined ? `?${redactQuery(e.query)}` : ""),
+      status: e.status,
+      why,
+    };
+    if (e.source.file) s.file = e.source.file;
+    if (e.clientIp) s.clientIp = e.clientIp;
+    if (e.userAgent) s.userAgent = redactText(e.userAgent);
+    const us = upstreamStatuses(ev);
+    if (us) s.upstreamStatus = us;
+    if (e.requestTime !== undefined) s.requestTime = e.requestTime;
+    if (hits?.length) s.signatures = hits.map((h) => h.cls);
+    this.samples.push(s);
+  }
+}
+
+function upstreamStatuses(ev: ObservedEvent): string | undefined {
+  const a = ev.e.upstream?.attempts;
+  if (!a?.length) return undefined;
+  return a.map((x) => (x.status === undefined ? "-" : String(x.status))).join(", ");
+}
+
+function bump(m: Map<string, number>, k: string): void {
+  m.set(k, (m.get(k) ?? 0) + 1);
+}
+
+function bumpCapped(m: Map<string, number>, k: string): void {
+  if (m.size < MAX_DISTINCT_PATHS || m.has(k)) bump(m, k);
+}
+
+function sortedRecord(m: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...m.keys()].sort()) out[k] = m.get(k)!;
+  return out;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

@@ -1,0 +1,31 @@
+import type { Severity, Outcome } from "./incident.js";
+
+const ORDER: Severity[] = ["P0", "P1", "P2", "P3", "P4"];
+
+export function severityRank(s: Severity): number {
+  return ORDER.indexOf(s);
+}
+
+/** The more urgent of two severities (P0 is the most urgent). */
+export function raise(a: Severity, b: Severity): Severity {
+  return severityRank(a) <= severityRank(b) ? a : b;
+}
+
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  return severityRank(s) <= severityRank(threshold);
+}
+
+export interface EscalationInput {
+  base: Severity;
+  outcome?: Outcome;
+  escalations: Array<{ severity: Severity; outcome?: Outcome[]; met?: boolean }>;
+}
+
+export function resolveSeverity(input: EscalationInput): Severity {
+  let s = input.base;
+  for (const esc of input.escalations) {
+    const byOutcome = esc.outcome !== undefined && input.outcome !== undefined && esc.outcome.includes(input.outcome);
+    if (byOutcome || esc.met === true) s = raise(s, esc.severity);
+  }
+  return s;
+}

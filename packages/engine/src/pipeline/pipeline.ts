@@ -1,0 +1,193 @@
+import type { HTTPEvent, LogFormat } from "../event/http-event.js";
+import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
+import { isStaticAsset } from "../event/static-asset.js";
+import { parseLine } from "../parse/index.js";
+import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
+import { ReorderBuffer } from "../window/reorder-buffer.js";
+import { RuleEvaluator, type IncidentDraft, type TraceStep } from "../detect/rule-evaluator.js";
+import type { NearMiss } from "../detect/near-miss.js";
+import { buildIncident } from "../incident/build.js";
+import type { Incident, IncidentKey, Rca } from "../incident/incident.js";
+import { LineSplitter } from "./line-splitter.js";
+import type { RunStats } from "./stats.js";
+import { isoTime } from "../util/time.js";
+
+export interface PipelineOptions {
+  packs: RulePackDoc[];
+  /** Default 5 s: arrival order within it never changes results. */
+  allowedLatenessMs?: number;
+  format?: "auto" | LogFormat;
+  /** Host for lines whose format does not carry one. */
+  host?: string;
+  since?: number;
+  until?: number;
+  /** Record the full condition timeline of keys matching this (for `explain`). */
+  explain?: IncidentKey;
+  /** Root-cause analysis for reliability incidents (e.g. against a Kubernetes snapshot). */
+  rca?: (draft: IncidentDraft) => Rca | undefined;
+}
+
+export interface SourceRef {
+  file?: string;
+  labels?: Record<string, string>;
+}
+
+export type IncidentChange = { type: "opened" | "closed"; incident: Incident };
+
+// Sweeping every key is O(keys); doing it once per this much event time keeps quiet keys from piling up.
+const SWEEP_EVERY_MS = 10_000;
+
+/**
+ * The engine end to end: text → HTTPEvents → ordered by event time → every rule's windows → incidents.
+ * Pure: the caller supplies text and, if it wants, watermark advances; nothing here reads a clock.
+ */
+export class Pipeline {
+  private readonly buffer: ReorderBuffer;
+  private readonly rules: RuleEvaluator[] = [];
+  private readonly matchers: Array<{ pack: string; m: SignatureMatcher }>;
+  private readonly splitters = new Map<string, LineSplitter>();
+  private readonly closed: Incident[] = [];
+  private changes: IncidentChange[] = [];
+  private lastReleased = -Infinity;
+  private nextSweep = -Infinity;
+  private finished: Incident[] | undefined;
+  readonly stats: RunStats = { lines: 0, events: 0, rejected: {}, rejectedSamples: {}, late: 0, outOfRange: 0, byFormat: {} };
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.buffer = new ReorderBuffer(opts.allowedLatenessMs ?? 5000);
+    this.matchers = opts.packs.map((p) => ({ pack: p.name, m: new SignatureMatcher(p) })).filter((x) => x.m.size > 0);
+    const hooks = {
+      opened: (d: IncidentDraft) => this.changes.push({ type: "opened", incident: this.build(d) }),
+      closed: (d: IncidentDraft) => {
+        const inc = this.build(d);
+        this.closed.push(inc);
+        this.changes.push({ type: "closed", incident: inc });
+      },
+    };
+    const explain = opts.explain;
+    const traceKey = explain
+      ? (k: IncidentKey) => (Object.keys(explain) as Array<keyof IncidentKey>).every((f) => explain[f] === undefined || k[f] === explain[f])
+      : undefined;
+    for (const pack of opts.packs) for (const rule of pack.rules) if (rule.enabled) this.rules.push(new RuleEvaluator(rule, pack, hooks, traceKey));
+  }
+
+  /** Streams text from one source; chunk boundaries may fall anywhere. */
+  pushText(chunk: string, source: SourceRef = {}): void {
+    const id = source.file ?? "";
+    let sp = this.splitters.get(id);
+    if (!sp) this.splitters.set(id, (sp = new LineSplitter()));
+    sp.push(chunk, (line, lineNo) => this.pushLine(line, lineNo, source));
+    this.release();
+  }
+
+  /** The source ended: its last unterminated line is a line too. */
+  endText(source: SourceRef = {}): void {
+    this.splitters.get(source.file ?? "")?.end((line, lineNo) => this.pushLine(line, lineNo, source));
+    this.release();
+  }
+
+  /** One line with its own position, e.g. from Loki where the caller numbers entries. */
+  pushLine(text: string, lineNo: number, source: SourceRef = {}): void {
+    this.stats.lines++;
+    const r = parseLine(text, { line: lineNo, file: source.file, labels: source.labels, format: this.opts.format, host: this.opts.host });
+    if (!r.ok) {
+      const { reason } = r.rejected;
+      this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1;
+      if (!this.stats.rejectedSamples[reason]) {
+        this.stats.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: r.rejected.sample, detail: r.rejected.detail };
+      }
+      return;
+    }
+    this.pushEvent(r.event);
+  }
+
+  pushEvent(e: HTTPEvent): void {
+    const s = this.stats;
+    s.events++;
+    s.byFormat[e.source.format] = (s.byFormat[e.source.format] ?? 0) + 1;
+    if ((this.opts.since !== undefined && e.ts < this.opts.since) || (this.opts.until !== undefined && e.ts >= this.opts.until)) {
+      s.outOfRange++;
+      return;
+    }
+    if (!this.buffer.push(this.observe(e))) s.late = this.buffer.late;
+  }
+
+  /** Declares that no event older than `watermark` will come (e.g. the caller's clock, when input is idle). */
+  advance(watermark: number): void {
+    this.buffer.raise(watermark);
+    this.release();
+  }
+
+  /** Incident changes since the last call, in the order they happened. */
+  drainChanges(): IncidentChange[] {
+    const out = this.changes;
+    this.changes = [];
+    return out;
+  }
+
+  /** Incidents as they stand now: closed ones plus the open ones rendered at this moment. */
+  snapshot(): Incident[] {
+    if (this.finished) return this.finished;
+    const open = this.rules.flatMap((r) => r.openDrafts()).map((d) => this.build(d));
+    return sortIncidents([...this.closed, ...open]);
+  }
+
+  /** End of input: releases everything and settles every key at the last event time. */
+  flush(): Incident[] {
+    if (this.finished) return this.finished;
+    for (const sp of this.splitters.keys()) this.endText({ file: sp || undefined });
+    this.buffer.drain((ev) => this.dispatch(ev));
+    const end = this.lastReleased;
+    const open: Incident[] = [];
+    if (end > -Infinity) for (const r of this.rules) for (const d of r.finish(end)) open.push(this.build(d));
+    this.finished = sortIncidents([...this.closed, ...open]);
+    return this.finished;
+  }
+
+  nearMisses(): NearMiss[] {
+    return this.rules.flatMap((r) => r.nearMisses.list());
+  }
+
+  traces(): Array<{ ruleId: string; pack: string; key: string; steps: TraceStep[]; nearMiss?: NearMiss }> {
+    return this.rules.flatMap((r) => r.traces().map((t) => ({ ruleId: r.compiled.rule.id, pack: r.compiled.pack.name, ...t })));
+  }
+
+  /** Keys currently held across all rules: what bounds memory. */
+  get activeKeys(): number {
+    return this.rules.reduce((n, r) => n + r.activeKeys, 0);
+  }
+
+  private observe(e: HTTPEvent): ObservedEvent {
+    let signatures: Map<string, SignatureHit[]> | undefined;
+    for (const { pack, m } of this.matchers) {
+      const hits = m.hits(e);
+      if (hits) (signatures ??= new Map()).set(pack, hits);
+    }
+    return { e, isStatic: isStaticAsset(e.path), signatures };
+  }
+
+  private release(): void {
+    this.buffer.release((ev) => this.dispatch(ev));
+    this.stats.late = this.buffer.late;
+  }
+
+  private dispatch(ev: ObservedEvent): void {
+    const t = ev.e.ts;
+    if (this.stats.firstEvent === undefined) this.stats.firstEvent = isoTime(t);
+    this.stats.lastEvent = isoTime(t);
+    this.lastReleased = t;
+    for (const r of this.rules) r.onEvent(ev);
+    if (t >= this.nextSweep) {
+      for (const r of this.rules) r.sweep(t);
+      this.nextSweep = t + SWEEP_EVERY_MS;
+    }
+  }
+
+  private build(d: IncidentDraft): Incident {
+    return buildIncident(d, d.rule.rule.kind === "reliability" ? this.opts.rca?.(d) : undefined);
+  }
+}
+
+function sortIncidents(list: Incident[]): Incident[] {
+  return list.sort((a, b) => (a.window.start < b.window.start ? -1 : a.window.start > b.window.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

@@ -1,0 +1,18 @@
+import { z } from "zod";
+
+export const RunStats = z.object({
+  /** Every line read; always events + sum(rejected). */
+  lines: z.number().int(),
+  events: z.number().int(),
+  rejected: z.record(z.string(), z.number().int()),
+  /** First rejected line per reason, so a user can see what was not understood. */
+  rejectedSamples: z.record(z.string(), z.object({ line: z.number().int(), file: z.string().optional(), sample: z.string(), detail: z.string().optional() })),
+  /** Events older than the watermark on arrival: parsed but not evaluated. */
+  late: z.number().int(),
+  /** Events outside --since/--until: parsed but not evaluated. */
+  outOfRange: z.number().int(),
+  byFormat: z.record(z.string(), z.number().int()),
+  firstEvent: z.string().optional(),
+  lastEvent: z.string().optional(),
+});
+export type RunStats = z.infer<typeof RunStats>;

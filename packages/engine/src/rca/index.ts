@@ -1,0 +1,7 @@
+export { parseSnapshot, type SnapshotDoc, type RejectedObject } from "./parse-snapshot.js";
+export { analyzeReliability } from "./analyze.js";
+export { renderRcaLines, type SpikeWindow } from "./render.js";
+export { RcaInput, RcaOptions } from "./rca-input.js";
+export { mapUpstream, type ServiceRef, type UpstreamMapping } from "./upstream-map.js";
+export { DECISION_TABLE } from "./decision-table.js";
+export { Snapshot, ResourceType, SnapshotError, SNAPSHOT_ERRORS_KIND } from "./snapshot.js";

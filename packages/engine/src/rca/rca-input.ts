@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+const Quantiles = z.object({ p50: z.number(), p95: z.number(), max: z.number() });
+
+/** What the reliability detector knows about one spike; filled from the incident's events. */
+export const RcaInput = z.object({
+  host: z.string().optional(),
+  /** ingress-nginx `$proxy_upstream_name`, Envoy `upstream_cluster`, or Traefik service name. */
+  upstream: z.string().optional(),
+  windowStartMs: z.number(),
+  windowEndMs: z.number(),
+  /** Client-facing status → count, over the window. */
+  statusCounts: z.record(z.string(), z.number().int().nonnegative()),
+  /** Upstream status of the last attempt → count (`-` when nginx answered without an upstream). */
+  upstreamStatusCounts: z.record(z.string(), z.number().int().nonnegative()),
+  /** Distinct upstream `IP:port` seen in the window. */
+  upstreamAddrs: z.array(z.string()),
+  /** Seconds. */
+  requestTimes: Quantiles,
+  /** Seconds, per attempt. */
+  upstreamResponseTimes: Quantiles,
+  attemptsPerRequestMax: z.number().int().nonnegative(),
+  /** Distinct paths answered 501 by the upstream. */
+  paths501: z.array(z.string()),
+  /** Requests answered 503 with upstream `0.0.0.1:80`, `127.0.0.1:8181` or no upstream address. */
+  noEndpointSignals: z.number().int().nonnegative(),
+  nonAccessEvidence: z
+    .array(
+      z.object({
+        kind: z.enum(["klog", "nginx-error"]),
+        ts: z.number().optional(),
+        /** e.g. `no-active-endpoint`, `connection-refused`, `upstream-timed-out`, `no-route-to-host`. */
+        reason: z.string(),
+        /** `namespace/name` when the line names a Service. */
+        service: z.string().optional(),
+        message: z.string(),
+      }),
+    )
+    .optional(),
+});
+export type RcaInput = z.infer<typeof RcaInput>;
+
+export const RcaOptions = z.object({
+  /** How long before the spike evidence may start and still count. */
+  slackMs: z.number().nonnegative().default(10 * 60_000),
+  proxyReadTimeoutS: z.number().positive().default(60),
+  proxyConnectTimeoutS: z.number().positive().default(5),
+});
+export type RcaOptions = z.input<typeof RcaOptions>;

@@ -1,0 +1,79 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Rca } from "../incident/incident.js";
+import { analyzeReliability, parseSnapshot, renderRcaLines } from "./index.js";
+import { rcaInputFromLog } from "./test-support.js";
+
+const ROOT = join(import.meta.dirname, "../../../../fixtures/rca");
+const HOST = "shop.example.com";
+
+interface Expected {
+  service: Rca["service"];
+  causes: Array<{ cause: string; confidence: string; evidenceIncludes: string[]; recommendationIncludes: string[] }>;
+  summaryIncludes: string[];
+  overlapIncludes?: string;
+  rejectedIncludes?: string[];
+  blindSpots: string[];
+}
+
+function load(name: string) {
+  const dir = join(ROOT, name);
+  const snapDir = join(dir, "snapshot");
+  const docs = readdirSync(snapDir)
+    .sort()
+    .map((f) => ({ name: f, json: JSON.parse(readFileSync(join(snapDir, f), "utf8")) }));
+  const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as Expected;
+  const input = rcaInputFromLog(readFileSync(join(dir, "access.log"), "utf8"), HOST);
+  return { docs, expected, input };
+}
+
+const evidenceText = (e: Rca["causes"][number]["evidence"][number]) =>
+  `${e.kind} ${e.namespace ? `${e.namespace}/` : ""}${e.name} ${e.field}=${e.value}`;
+
+const scenarios = readdirSync(ROOT, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && !d.name.startsWith("_"))
+  .map((d) => d.name)
+  .sort();
+
+describe("RCA scenarios (fixtures/rca)", () => {
+  it("covers every cause and both counter-cases", () => {
+    expect(scenarios).toEqual(
+      expect.arrayContaining([
+        "zero-ready-endpoints", "readiness-failures", "crashloop", "oom-killed", "image-pull", "node-not-ready",
+        "upstream-timeout", "upstream-latency", "unhandled-501", "counter-healthy", "counter-unrelated-crashloop",
+      ]),
+    );
+  });
+
+  it.each(scenarios)("%s", (name) => {
+    const { docs, expected, input } = load(name);
+    const { snapshot, rejected } = parseSnapshot(docs);
+    const rca = analyzeReliability(snapshot, input);
+
+    expect(rca.service).toEqual(expected.service);
+    expect(rca.causes.map((c) => [c.cause, c.confidence])).toEqual(expected.causes.map((c) => [c.cause, c.confidence]));
+    expected.causes.forEach((want, i) => {
+      const got = rca.causes[i];
+      const ev = got.evidence.map(evidenceText);
+      for (const s of want.evidenceIncludes) expect(ev.some((e) => e.includes(s)), `${s}\n in ${ev.join("\n")}`).toBe(true);
+      for (const s of want.recommendationIncludes) expect(got.recommendations.some((r) => r.includes(s)), `${s}\n in ${got.recommendations.join("\n")}`).toBe(true);
+      // Every timestamped piece of evidence overlaps the window (10 min slack before).
+      for (const e of got.evidence.filter((x) => x.time !== undefined && x.kind !== "access-log")) {
+        expect(Date.parse(e.time!)).toBeGreaterThanOrEqual(input.windowStartMs - 600_000);
+      }
+    });
+    for (const s of expected.summaryIncludes) expect(rca.summary).toContain(s);
+    if (expected.causes.every((c) => c.confidence !== "high")) expect(rca.summary).toMatch(/^No high-confidence cause/);
+    expect(rca.blindSpots).toEqual(expected.blindSpots);
+    for (const s of expected.rejectedIncludes ?? []) expect(rejected.map((r) => r.reason).join("\n")).toContain(s);
+    if (!expected.rejectedIncludes) expect(rejected).toEqual([]);
+
+    const lines = renderRcaLines(rca, { startMs: input.windowStartMs, endMs: input.windowEndMs });
+    if (expected.overlapIncludes) expect(lines.join("\n")).toContain(expected.overlapIncludes);
+    // Deterministic: the same docs in a different order give the same RCA.
+    const again = analyzeReliability(parseSnapshot([...docs].reverse()).snapshot, input);
+    expect(again).toEqual(rca);
+    expect(renderRcaLines(again, { startMs: input.windowStartMs, endMs: input.windowEndMs })).toEqual(lines);
+  });
+});

@@ -1,0 +1,133 @@
+import type { Predicate, Rule, Threshold, EventField } from "./schema.js";
+import type { RulePackDoc } from "./load.js";
+import { getField, type FieldValue } from "./fields.js";
+import type { ObservedEvent } from "../event/observed-event.js";
+import { parseDuration } from "../util/duration.js";
+
+export type MetricName =
+  | { kind: "count" }
+  | { kind: "peakRps" }
+  | { kind: "signatureHits"; cls?: string }
+  | { kind: "distinct"; field: EventField }
+  | { kind: "statusClass"; cls: number }
+  | { kind: "ratio"; cls: number }
+  | { kind: "percentile"; p: 50 | 95; field: EventField };
+
+export interface CompiledThreshold extends Threshold {
+  m: MetricName;
+}
+
+export interface CompiledRule {
+  rule: Rule;
+  pack: RulePackDoc;
+  windowMs: number;
+  cooldownMs: number;
+  match: (ev: ObservedEvent) => boolean;
+  when: CompiledThreshold[];
+  /** Fields whose distinct values the window must count. */
+  distinctFields: EventField[];
+  /** Fields whose values the window must keep for percentiles. */
+  percentileFields: EventField[];
+}
+
+export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
+  const windowMs = parseDuration(rule.window)!;
+  const preds = rule.match.map((p) => compilePredicate(p, pack.name));
+  const when = rule.when.map((t) => ({ ...t, m: parseMetric(t.metric) }));
+  const distinctFields = [...new Set(when.flatMap((t) => (t.m.kind === "distinct" ? [t.m.field] : [])))];
+  const percentileFields = [...new Set(when.flatMap((t) => (t.m.kind === "percentile" ? [t.m.field] : [])))];
+  return {
+    rule,
+    pack,
+    windowMs,
+    cooldownMs: rule.cooldown ? parseDuration(rule.cooldown)! : windowMs,
+    match: preds.length === 0 ? () => true : (ev) => preds.every((p) => p(ev)),
+    when,
+    distinctFields,
+    percentileFields,
+  };
+}
+
+export function parseMetric(expr: string): MetricName {
+  const m = /^(\w+)(?:\(([\w-]+)\))?$/.exec(expr)!;
+  const [, name, arg] = m;
+  switch (name) {
+    case "count":
+      return { kind: "count" };
+    case "peakRps":
+      return { kind: "peakRps" };
+    case "signatureHits":
+      return { kind: "signatureHits", cls: arg };
+    case "distinct":
+      return { kind: "distinct", field: arg as EventField };
+    case "statusClass":
+      return { kind: "statusClass", cls: Number(arg[0]) };
+    case "ratio":
+      return { kind: "ratio", cls: Number(arg[0]) };
+    default:
+      return { kind: "percentile", p: name === "p50" ? 50 : 95, field: arg as EventField };
+  }
+}
+
+function compilePredicate(p: Predicate, pack: string): (ev: ObservedEvent) => boolean {
+  const test = compileTest(p);
+  const negate = p.not === true;
+  return (ev) => test(getField(ev, p.field, pack)) !== negate;
+}
+
+function compileTest(p: Predicate): (v: FieldValue) => boolean {
+  const values = Array.isArray(p.value) ? p.value : [p.value];
+  const first = values[0];
+  const anyOf = (f: (s: string) => boolean) => (v: FieldValue) =>
+    Array.isArray(v) ? v.some(f) : v !== undefined && f(String(v));
+  switch (p.op) {
+    case "equals":
+      return (v) => (Array.isArray(v) ? v.includes(String(first)) : v === first || (v !== undefined && String(v) === String(first)));
+    case "in":
+    case "notIn": {
+      const set = new Set(values.map(String));
+      const inSet = anyOf((s) => set.has(s));
+      return p.op === "in" ? inSet : (v) => !inSet(v);
+    }
+    case "contains": {
+      const needles = values.map((x) => String(x).toLowerCase());
+      return anyOf((s) => {
+        const hay = s.toLowerCase();
+        return needles.some((n) => hay.includes(n));
+      });
+    }
+    case "startsWith":
+      return anyOf((s) => values.some((x) => s.startsWith(String(x))));
+    case "endsWith":
+      return anyOf((s) => values.some((x) => s.endsWith(String(x))));
+    case "regex": {
+      const res = values.map((x) => new RegExp(String(x)));
+      return anyOf((s) => res.some((re) => re.test(s.length > 8192 ? s.slice(0, 8192) : s)));
+    }
+    case "gt":
+      return (v) => typeof v === "number" && v > Number(first);
+    case "lt":
+      return (v) => typeof v === "number" && v < Number(first);
+    case "gte":
+      return (v) => typeof v === "number" && v >= Number(first);
+    case "lte":
+      return (v) => typeof v === "number" && v <= Number(first);
+  }
+}
+
+export function describeThreshold(t: CompiledThreshold, windowMs: number): string {
+  return `${t.metric} ${t.op} ${t.value} within ${windowMs / 1000}s`;
+}
+
+export function meets(observed: number, t: Threshold): boolean {
+  switch (t.op) {
+    case ">=":
+      return observed >= t.value;
+    case ">":
+      return observed > t.value;
+    case "<=":
+      return observed <= t.value;
+    case "<":
+      return observed < t.value;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./schema.js";
+export * from "./load.js";
+export * from "./problems.js";
+export { SignatureMatcher } from "./signatures.js";

@@ -1,0 +1,175 @@
+import { z } from "zod";
+import { Severity, IncidentKind } from "../incident/incident.js";
+import { parseDuration } from "../util/duration.js";
+
+export const Duration = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, { message: "expected a duration such as 500ms, 30s, 5m, 1h" });
+
+/** HTTPEvent fields a predicate or groupBy may name, plus derived ones. */
+export const EventField = z.enum([
+  "clientIp",
+  "host",
+  "method",
+  "path",
+  "query",
+  "protocol",
+  "status",
+  "bytes",
+  "requestLength",
+  "requestTime",
+  "userAgent",
+  "referer",
+  "upstream",
+  "upstreamStatus",
+  "upstreamAddr",
+  "uri",
+  "static",
+  "malformedRequest",
+  "absoluteUri",
+  "signature",
+]);
+export type EventField = z.infer<typeof EventField>;
+
+export const Operator = z.enum(["equals", "contains", "regex", "gt", "lt", "gte", "lte", "in", "notIn", "startsWith", "endsWith"]);
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const Predicate = z
+  .object({
+    field: EventField,
+    op: Operator,
+    value: z.union([Scalar, z.array(Scalar)]),
+    not: z.boolean().optional(),
+  })
+  .strict();
+export type Predicate = z.infer<typeof Predicate>;
+
+/**
+ * Metrics over the events of one key inside the window:
+ * `count`, `peakRps` (events in the trailing 1 s), `distinct(<field>)`, `signatureHits`,
+ * `signatureHits(<class>)`, `statusClass(<4xx|5xx|...>)`, `ratio(<statusClass>)`, `p50(<field>)`, `p95(<field>)`.
+ */
+export const MetricExpr = z
+  .string()
+  .regex(
+    /^(count|peakRps|signatureHits|distinct\([a-zA-Z]+\)|signatureHits\([a-z0-9-]+\)|statusClass\([1-5]xx\)|ratio\([1-5]xx\)|p50\([a-zA-Z]+\)|p95\([a-zA-Z]+\))$/,
+    "expected count, peakRps, signatureHits, signatureHits(class), distinct(field), statusClass(5xx), ratio(5xx), p50(field) or p95(field)",
+  );
+
+export const Threshold = z
+  .object({
+    metric: MetricExpr,
+    op: z.enum([">=", ">", "<=", "<"]).default(">="),
+    value: z.number(),
+  })
+  .strict();
+export type Threshold = z.infer<typeof Threshold>;
+
+export const Escalation = z
+  .object({
+    severity: Severity,
+    /** Raise when the incident's outcome is one of these (security). */
+    outcome: z.array(z.enum(["blocked", "partial", "impact"])).optional(),
+    /** Raise when this threshold holds over the incident's peak window (reliability). */
+    when: Threshold.optional(),
+  })
+  .strict();
+
+export const Rule = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "ids are lower-case words joined by '-'"),
+    name: z.string(),
+    description: z.string().optional(),
+    kind: IncidentKind,
+    category: z.string(),
+    enabled: z.boolean().default(true),
+    match: z.array(Predicate).default([]),
+    groupBy: z.array(z.enum(["clientIp", "host", "upstream"])).min(1),
+    window: Duration,
+    cooldown: Duration.optional(),
+    when: z.array(Threshold).min(1),
+    severity: Severity,
+    escalate: z.array(Escalation).default([]),
+    recommendations: z.array(z.string()).default([]),
+  })
+  .strict();
+export type Rule = z.infer<typeof Rule>;
+
+/** The seed detection-rule shape, accepted as-is and normalised into a Rule. */
+export const SeedRule = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string().optional(),
+    kind: IncidentKind.default("security"),
+    category: z.string(),
+    enabled: z.boolean().default(true),
+    defaultSeverity: Severity,
+    detection: z
+      .object({
+        source: z.literal("http").optional(),
+        pattern: z
+          .array(
+            z
+              .object({
+                field: EventField,
+                operator: z.enum(["equals", "contains", "regex", "gt", "lt", "in"]),
+                value: z.union([Scalar, z.array(Scalar)]),
+              })
+              .strict(),
+          )
+          .default([]),
+        threshold: z.object({ count: z.number().int().positive(), window: Duration }).strict(),
+        correlate: z.object({ field: z.enum(["clientIp", "host", "upstream"]), within: Duration.optional() }).strict().optional(),
+      })
+      .strict(),
+    recommendations: z.array(z.string()).default([]),
+  })
+  .strict();
+export type SeedRule = z.infer<typeof SeedRule>;
+
+export const ListSpec = z
+  .object({
+    /** Inline entries. */
+    items: z.array(z.string()).optional(),
+    /** A list file, resolved by the caller relative to the pack (one entry a line, `#` comments). */
+    file: z.string().optional(),
+    /** How an entry matches the field: `contains` (case-insensitive substring), `exact`, `prefix`, `suffix`, `segment` (a whole path segment), `regex`. */
+    match: z.enum(["contains", "exact", "prefix", "suffix", "segment", "regex"]).default("contains"),
+    caseSensitive: z.boolean().default(false),
+    /** For JSON-lines list files: the key holding the entry, and optionally the key holding its match type. */
+    jsonKey: z.string().optional(),
+    jsonMatchKey: z.string().optional(),
+  })
+  .strict()
+  .refine((l) => (l.items ? 1 : 0) + (l.file ? 1 : 0) === 1, { message: "a list needs exactly one of items or file" });
+export type ListSpec = z.infer<typeof ListSpec>;
+
+/** A signature class: events whose field matches the list get the class (counted by signatureHits). */
+export const SignatureSpec = z
+  .object({
+    /** One list or several (their entries are tried in order). */
+    list: z.union([z.string(), z.array(z.string()).min(1)]),
+    fields: z.array(z.enum(["path", "uri", "query", "userAgent", "referer", "method"])).min(1),
+    /** Exploit classes make a 2xx answer count as impact rather than partial. */
+    exploit: z.boolean().default(false),
+  })
+  .strict();
+export type SignatureSpec = z.infer<typeof SignatureSpec>;
+
+export const RulePack = z
+  .object({
+    apiVersion: z.literal("edgeproof/v1"),
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    version: z.string(),
+    description: z.string().optional(),
+    lists: z.record(z.string(), ListSpec).default({}),
+    signatures: z.record(z.string().regex(/^[a-z0-9-]+$/), SignatureSpec).default({}),
+    rules: z.array(z.union([Rule, SeedRule])),
+  })
+  .strict();
+export type RulePackInput = z.input<typeof RulePack>;
+
+/** The pack with its rules left unchecked, so each rule is validated against the one shape it claims. */
+export const RulePackShell = RulePack.extend({ rules: z.array(z.record(z.string(), z.unknown())) });

@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { RulePackError } from "@edgeproof/engine";
 import { runCommand, EXIT } from "./commands/run.js";
+import { snapshotCommand } from "./commands/snapshot.js";
 import { UsageError } from "./time-arg.js";
 
 const program = new Command()
@@ -22,8 +23,29 @@ program
   .option("--fail-on <severity>", "exit 3 when an incident at or above this severity (P0..P4) is found")
   .option("--explain <key>", "print each rule's condition timeline for a key, e.g. clientIp=1.2.3.4")
   .option("--lateness <duration>", "how far out of order events may arrive and still count (e.g. 5s, 60s)", "5s")
+  .option("--k8s-snapshot <dir>", "saved `kubectl get -o json` files for root-cause analysis")
+  .option("--kubeconfig <file>", "take a read-only Kubernetes snapshot for root-cause analysis")
+  .option("--context <name>", "kubeconfig context")
+  .option("--namespace <ns...>", "limit the live snapshot to these namespaces")
+  .option("--loki <url>", "pull access logs from Loki instead of files")
+  .option("--query <logql...>", "LogQL stream selector(s) for --loki")
+  .option("--org-id <tenant>", "Loki tenant (X-Scope-OrgID)")
+  .option("--bearer-token-file <file>", "Loki bearer token file")
+  .option("--basic-auth-file <file>", "Loki basic auth file (user:password)")
+  .option("--host-label <label>", "Loki stream label holding the host", "host")
   .action(async (inputs: string[], opts) => {
     process.exitCode = await runCommand(inputs, opts);
+  });
+
+program
+  .command("snapshot")
+  .description("save a read-only Kubernetes snapshot (list calls only) for later offline RCA")
+  .requiredOption("-o, --output <dir>", "directory to write the JSON files to")
+  .option("--kubeconfig <file>", "kubeconfig (default: $KUBECONFIG or ~/.kube/config)")
+  .option("--context <name>", "kubeconfig context")
+  .option("--namespace <ns...>", "limit namespaced resources to these namespaces")
+  .action(async (opts) => {
+    process.exitCode = await snapshotCommand(opts);
   });
 
 // `edgeproof run … | head` closes stdout early; that is the reader's choice, not a failure.

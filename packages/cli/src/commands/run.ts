@@ -6,8 +6,10 @@ import { renderTable } from "../output/table.js";
 import { renderMarkdown } from "../output/markdown.js";
 import { renderExplain } from "../output/explain.js";
 import { Progress } from "../output/progress.js";
+import { rcaHook, type K8sOptions } from "../sources/k8s.js";
+import { lokiClient, pullInto, type LokiOptions } from "../sources/loki.js";
 
-export interface RunOptions {
+export interface RunOptions extends K8sOptions, Partial<LokiOptions> {
   rules?: string[];
   format?: "table" | "json" | "ndjson" | "markdown";
   logFormat: "auto" | LogFormat;
@@ -47,9 +49,20 @@ export function parseKey(text: string): IncidentKey {
   return key;
 }
 
-export async function runCommand(inputs: string[], opts: RunOptions, extra: Partial<PipelineOptions> = {}): Promise<number> {
+const warn = (msg: string) => process.stderr.write(`edgeproof: ${msg}\n`);
+
+export async function runCommand(inputs: string[], opts: RunOptions): Promise<number> {
   if (opts.failOn !== undefined && !Severity.safeParse(opts.failOn).success) throw new UsageError(`--fail-on must be one of P0..P4, got "${opts.failOn}"`);
-  const pipeline = new Pipeline({ ...pipelineOptions(opts), ...extra });
+  const base = pipelineOptions(opts);
+  const pipeline = new Pipeline({ ...base, rca: await rcaHook(opts, warn) });
+  if (opts.loki) {
+    if (inputs.length) throw new UsageError("give either log files or --loki, not both");
+    if (base.since === undefined) throw new UsageError("--loki needs --since (e.g. --since 2h)");
+    const lo = { ...opts, loki: opts.loki, hostLabel: opts.hostLabel ?? "host" };
+    const { stats } = await pullInto(pipeline, lokiClient(lo), lo, base.since, base.until ?? Date.now());
+    if (stats.duplicatesDropped) warn(`loki: ${stats.duplicatesDropped} duplicate entries (same line in overlapping streams) dropped`);
+    return finish(pipeline, opts);
+  }
   const sources = resolveInputs(inputs);
   const progress = new Progress(sources.reduce((n, s) => n + (s.size ?? 0), 0));
   try {
@@ -64,15 +77,19 @@ export async function runCommand(inputs: string[], opts: RunOptions, extra: Part
   } finally {
     progress.done();
   }
+  return finish(pipeline, opts);
+}
+
+function finish(pipeline: Pipeline, opts: RunOptions): number {
   const incidents = pipeline.flush();
   const format = opts.format ?? (process.stdout.isTTY ? "table" : "json");
   process.stdout.write(render(format, incidents, pipeline));
   if (opts.explain) process.stderr.write(renderExplain(pipeline.traces()));
   const late = pipeline.stats.late;
   if (late > 0) {
-    process.stderr.write(
-      `edgeproof: ${late} of ${pipeline.stats.events} events arrived more than ${opts.lateness} behind newer ones and were not evaluated; ` +
-        `if the log is out of order, rerun with a larger --lateness (e.g. --lateness 60s)\n`,
+    warn(
+      `${late} of ${pipeline.stats.events} events arrived more than ${opts.lateness} behind newer ones and were not evaluated; ` +
+        `if the log is out of order, rerun with a larger --lateness (e.g. --lateness 60s)`,
     );
   }
   if (opts.failOn && incidents.some((i) => atLeast(i.severity, opts.failOn as Severity))) return EXIT.failOn;

@@ -1,6 +1,7 @@
 import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
 import { lastUpstreamStatus } from "../event/observed-event.js";
 import type { EvidenceSample, IncidentMetrics, Outcome } from "./incident.js";
+import type { RcaInput } from "../rca/rca-input.js";
 import { redactQuery, redactText } from "./redact.js";
 import { isoTime } from "../util/time.js";
 
@@ -9,6 +10,9 @@ const MAX_DISTINCT_PATHS = 50_000;
 const MAX_LATENCIES = 100_000;
 const MAX_SAMPLES = 12;
 const TOP_PATHS = 5;
+const MAX_ADDRS = 1000;
+// Addresses ingress-nginx logs when no real endpoint took the request.
+const NO_PEER = new Set(["-", "0.0.0.1:80", "127.0.0.1:8181"]);
 
 /** Statuses that mean the probe got nothing useful: refused, dropped, or abandoned. */
 function isBlockedStatus(status: number): boolean {
@@ -31,6 +35,11 @@ export class IncidentAccumulator {
   private fiveXx = 0;
   private retries = 0;
   private latencies: number[] = [];
+  private readonly upstreamTimes: number[] = [];
+  private readonly upstreamAddrs = new Set<string>();
+  private attemptsMax = 0;
+  private readonly paths501 = new Set<string>();
+  private noEndpoint = 0;
   private probes = 0;
   private partial = false;
   private impact = false;
@@ -72,6 +81,7 @@ export class IncidentAccumulator {
     if (hits) for (const h of hits) bump(this.sigHits, h.cls);
 
     if (this.kind === "reliability") {
+      this.addRcaSignals(ev);
       if (e.status >= 500) {
         bumpCapped(this.pathCounts, e.path);
         this.sample(ev, `5xx-${e.status}`, `first ${e.status}${us !== undefined ? ` (upstream ${upstreamStatuses(ev)})` : ""}`);
@@ -135,6 +145,40 @@ export class IncidentAccumulator {
     return m;
   }
 
+  /** What RCA needs to know about the spike, from the requests it covers. */
+  rcaInput(key: { host?: string; upstream?: string }): Omit<RcaInput, "nonAccessEvidence"> {
+    return {
+      host: key.host,
+      upstream: key.upstream,
+      windowStartMs: this.start,
+      windowEndMs: this.end,
+      statusCounts: sortedRecord(this.statusCounts),
+      upstreamStatusCounts: sortedRecord(this.upstreamStatusCounts),
+      upstreamAddrs: [...this.upstreamAddrs].sort(),
+      requestTimes: quantiles(this.latencies),
+      upstreamResponseTimes: quantiles(this.upstreamTimes),
+      attemptsPerRequestMax: this.attemptsMax,
+      paths501: [...this.paths501].sort(),
+      noEndpointSignals: this.noEndpoint,
+    };
+  }
+
+  private addRcaSignals(ev: ObservedEvent): void {
+    const e = ev.e;
+    const attempts = e.upstream?.attempts ?? [];
+    if (attempts.length > this.attemptsMax) this.attemptsMax = attempts.length;
+    let allNoPeer = true;
+    for (const a of attempts) {
+      if (NO_PEER.has(a.addr)) continue;
+      allNoPeer = false;
+      if (this.upstreamAddrs.size < MAX_ADDRS) this.upstreamAddrs.add(a.addr);
+      if (a.responseTime !== undefined && this.upstreamTimes.length < MAX_LATENCIES) this.upstreamTimes.push(a.responseTime);
+    }
+    if (e.status === 503 && allNoPeer) this.noEndpoint++;
+    if (e.status === 501 && lastUpstreamStatus(e) === 501 && this.paths501.size < MAX_ADDRS) this.paths501.add(e.path);
+    if (attempts.length === 0) this.upstreamStatusCounts.set("-", (this.upstreamStatusCounts.get("-") ?? 0) + 1);
+  }
+
   private sample(ev: ObservedEvent, reason: string, why: string, hits?: SignatureHit[]): void {
     if (this.sampleReasons.has(reason)) return;
     const e = ev.e;
@@ -183,6 +227,12 @@ function sortedRecord(m: Map<string, number>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const k of [...m.keys()].sort()) out[k] = m.get(k)!;
   return out;
+}
+
+function quantiles(values: number[]): { p50: number; p95: number; max: number } {
+  if (!values.length) return { p50: 0, p95: 0, max: 0 };
+  const sorted = [...values].sort((a, b) => a - b);
+  return { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95), max: sorted[sorted.length - 1] };
 }
 
 function quantile(sorted: number[], q: number): number {

@@ -1,4 +1,5 @@
 import type { Incident } from "./incident.js";
+import { renderRcaLines } from "../rca/render.js";
 
 const RULE = "─".repeat(72);
 
@@ -42,14 +43,7 @@ export function renderProof(inc: Omit<Incident, "proof">): string {
   }
   if (inc.rca) {
     out.push("");
-    out.push(`root cause analysis${inc.rca.service ? ` (service ${inc.rca.service.namespace}/${inc.rca.service.name})` : ""}`);
-    out.push(`  ${inc.rca.summary}`);
-    for (const c of inc.rca.causes) {
-      out.push(`  • ${c.cause} [${c.confidence}] ${c.summary}`);
-      for (const ev of c.evidence) out.push(`      ${ev.kind} ${ev.namespace ? `${ev.namespace}/` : ""}${ev.name} ${ev.field}=${ev.value}${ev.time ? ` @ ${ev.time}` : ""}`);
-      for (const ce of c.counterEvidence) out.push(`      against: ${ce}`);
-    }
-    if (inc.rca.blindSpots.length) out.push(`  not visible: ${inc.rca.blindSpots.join(", ")}`);
+    out.push(...renderRcaLines(inc.rca, { startMs: Date.parse(inc.window.start), endMs: Date.parse(inc.window.end) }));
   }
   if (inc.recommendations.length) {
     out.push("");

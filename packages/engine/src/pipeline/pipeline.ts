@@ -1,7 +1,8 @@
 import type { HTTPEvent, LogFormat } from "../event/http-event.js";
 import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
 import { isStaticAsset } from "../event/static-asset.js";
-import { parseLine } from "../parse/index.js";
+import { parseLine, parseNonAccessLine } from "../parse/index.js";
+import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
 import { ReorderBuffer } from "../window/reorder-buffer.js";
 import { RuleEvaluator, type IncidentDraft, type TraceStep } from "../detect/rule-evaluator.js";
@@ -23,8 +24,8 @@ export interface PipelineOptions {
   until?: number;
   /** Record the full condition timeline of keys matching this (for `explain`). */
   explain?: IncidentKey;
-  /** Root-cause analysis for reliability incidents (e.g. against a Kubernetes snapshot). */
-  rca?: (draft: IncidentDraft) => Rca | undefined;
+  /** Root-cause analysis for reliability incidents, e.g. `analyzeReliability` against a Kubernetes snapshot. */
+  rca?: (input: RcaInput) => Rca | undefined;
 }
 
 export interface SourceRef {
@@ -33,6 +34,9 @@ export interface SourceRef {
 }
 
 export type IncidentChange = { type: "opened" | "closed"; incident: Incident };
+
+// Error-log and klog lines kept as RCA evidence; bounded so a noisy controller cannot grow memory.
+const MAX_NON_ACCESS = 5000;
 
 // Sweeping every key is O(keys); doing it once per this much event time keeps quiet keys from piling up.
 const SWEEP_EVERY_MS = 10_000;
@@ -51,6 +55,7 @@ export class Pipeline {
   private lastReleased = -Infinity;
   private nextSweep = -Infinity;
   private finished: Incident[] | undefined;
+  private nonAccess: NonNullable<RcaInput["nonAccessEvidence"]> = [];
   readonly stats: RunStats = { lines: 0, events: 0, rejected: {}, rejectedSamples: {}, late: 0, outOfRange: 0, byFormat: {} };
 
   constructor(private readonly opts: PipelineOptions) {
@@ -92,6 +97,7 @@ export class Pipeline {
     const r = parseLine(text, { line: lineNo, file: source.file, labels: source.labels, format: this.opts.format, host: this.opts.host });
     if (!r.ok) {
       const { reason } = r.rejected;
+      if (reason === "not-access-log") this.keepNonAccess(text);
       this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1;
       if (!this.stats.rejectedSamples[reason]) {
         this.stats.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: r.rejected.sample, detail: r.rejected.detail };
@@ -184,7 +190,20 @@ export class Pipeline {
   }
 
   private build(d: IncidentDraft): Incident {
-    return buildIncident(d, d.rule.rule.kind === "reliability" ? this.opts.rca?.(d) : undefined);
+    if (d.rule.rule.kind !== "reliability" || !this.opts.rca) return buildIncident(d);
+    const input: RcaInput = d.acc.rcaInput(d.key);
+    const evidence = this.nonAccess.filter((x) => x.ts === undefined || (x.ts >= input.windowStartMs - 600_000 && x.ts <= input.windowEndMs));
+    if (evidence.length) input.nonAccessEvidence = evidence;
+    return buildIncident(d, this.opts.rca(input));
+  }
+
+  private keepNonAccess(text: string): void {
+    const x = parseNonAccessLine(text);
+    if (!x?.reason || x.reason === "other" || this.nonAccess.length >= MAX_NON_ACCESS) return;
+    const item: NonNullable<RcaInput["nonAccessEvidence"]>[number] = { kind: x.kind, reason: x.reason, message: x.message };
+    if (x.ts !== undefined) item.ts = x.ts;
+    if (x.service !== undefined) item.service = x.service;
+    this.nonAccess.push(item);
   }
 }
 

@@ -363,7 +363,7 @@ function timeoutShape(ctx: RuleContext) {
 function upstreamTimeout(ctx: RuleContext): Draft | undefined {
   const { input, scope } = ctx;
   const c504 = status(input, 504);
-  const errLines = (input.nonAccessEvidence ?? []).filter((e) => e.reason === "upstream-timed-out");
+  const errLines = (input.nonAccessEvidence ?? []).filter((e) => e.reason === "upstream-timeout");
   if (c504 === 0) return undefined;
   const { readHit, connectHit, attempts } = timeoutShape(ctx);
   const target = scope ? `${scope.ref.namespace}/${scope.ref.name}` : (input.upstream ?? "the upstream");

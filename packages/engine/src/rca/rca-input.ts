@@ -29,7 +29,7 @@ export const RcaInput = z.object({
       z.object({
         kind: z.enum(["klog", "nginx-error"]),
         ts: z.number().optional(),
-        /** e.g. `no-active-endpoint`, `connection-refused`, `upstream-timed-out`, `no-route-to-host`. */
+        /** e.g. `no-active-endpoint`, `connection-refused`, `upstream-timeout`, `no-route-to-host`. */
         reason: z.string(),
         /** `namespace/name` when the line names a Service. */
         service: z.string().optional(),

@@ -10,5 +10,7 @@ export default defineConfig({
   sourcemap: true,
   // Workspace packages export TypeScript source; bundle them so the CLI runs on plain Node.
   noExternal: [/^@edgeproof\//],
+  // lmdb loads a prebuilt native addon relative to its own package, so it must stay a runtime import.
+  external: ["lmdb"],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });

@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from "commander";
 import { RulePackError } from "@edgeproof/engine";
 import { runCommand, EXIT } from "./commands/run.js";
 import { snapshotCommand } from "./commands/snapshot.js";
+import { serveCommand } from "./commands/serve.js";
+import { registerRuleCommands } from "./commands/rule-commands.js";
 import { UsageError } from "./time-arg.js";
 
 const program = new Command()
@@ -46,6 +48,39 @@ program
   .option("--namespace <ns...>", "limit namespaced resources to these namespaces")
   .action(async (opts) => {
     process.exitCode = await snapshotCommand(opts);
+  });
+
+registerRuleCommands(program);
+
+program
+  .command("serve")
+  .description("aggregate continuously and serve incidents over a read-only HTTP API (for the Grafana data source)")
+  .argument("[inputs...]", "log files or directories to follow (a directory's k8s/ folder is used as the snapshot), - for stdin")
+  .option("--port <port>", "TCP port (0 picks a free one)", "8478")
+  .option("--bind <address>", "address to listen on; non-loopback needs a token", "127.0.0.1")
+  .option("--data-dir <dir>", "where incidents and source cursors are kept (default: ./.edgeproof-data)")
+  .option("--config <file>", "edgeproof.yaml with the same settings; flags win")
+  .option("--token-file <file>", "bearer token clients must send (or set EDGEPROOF_TOKEN)")
+  .option("--retention <duration>", "how long incidents are kept, in event time (default 7d)")
+  .option("--rate-limit <n>", "requests per second per client (default 50)")
+  .option("--rules <path...>", "rule pack files or directories (default: the bundled rules/)")
+  .addOption(new Option("--log-format <format>", "access-log format").choices(["auto", "combined", "main", "upstreaminfo", "json"]))
+  .option("--host <name>", "host for log lines that do not carry one")
+  .option("--lateness <duration>", "how far out of order events may arrive (default 5s)")
+  .option("--k8s-snapshot <dir>", "saved `kubectl get -o json` files for root-cause analysis")
+  .option("--kubeconfig <file>", "read-only Kubernetes snapshot, refreshed every 5 minutes")
+  .option("--context <name>", "kubeconfig context")
+  .option("--namespace <ns...>", "limit the live snapshot to these namespaces")
+  .option("--loki <url>", "also poll Loki for access logs")
+  .option("--query <logql...>", "LogQL stream selector(s) for --loki")
+  .option("--org-id <tenant>", "Loki tenant (X-Scope-OrgID)")
+  .option("--bearer-token-file <file>", "Loki bearer token file")
+  .option("--basic-auth-file <file>", "Loki basic auth file (user:password)")
+  .option("--host-label <label>", "Loki stream label holding the host")
+  .option("--loki-interval <duration>", "how often to poll Loki (default 15s)")
+  .option("--loki-since <duration>", "how far back the first Loki pull starts (default 1h)")
+  .action(async (inputs: string[], opts) => {
+    process.exitCode = await serveCommand(inputs, opts);
   });
 
 // `edgeproof run … | head` closes stdout early; that is the reader's choice, not a failure.

@@ -2,3 +2,4 @@ export * from "./schema.js";
 export * from "./load.js";
 export * from "./problems.js";
 export { SignatureMatcher } from "./signatures.js";
+export { rulePackJsonSchema } from "./json-schema.js";

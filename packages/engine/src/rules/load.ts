@@ -33,13 +33,10 @@ const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, maxAliasCount: 100
 export function loadRulePack(text: string, file: string, resolveFile: ResolveFile = () => undefined): RulePackDoc {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });
-  const problems: PackProblem[] = doc.errors.map((e) => ({
-    file,
-    line: e.linePos?.[0].line ?? 1,
-    col: e.linePos?.[0].col ?? 1,
-    path: "",
-    message: e.message.split("\n")[0],
-  }));
+  const problems: PackProblem[] = doc.errors.map((e) => {
+    const pos = lineCounter.linePos(e.pos[0]);
+    return { file, line: pos.line, col: pos.col, path: "", message: e.message.split("\n")[0] };
+  });
   if (problems.length) throw new RulePackError(problems);
 
   let raw: unknown;

@@ -1,0 +1,91 @@
+import { parseLine, Pipeline, type IncidentKey, type TraceStep } from "@edgeproof/engine";
+import { readLog } from "../rule-tests/replay.js";
+import { describeKey, keyMatches, ruleMatches } from "../rule-tests/match.js";
+import { UsageError } from "../time-arg.js";
+import { pipelineOptions, type RunOptions } from "./run.js";
+import { EXIT } from "./run.js";
+
+export type ExplainOptions = Pick<RunOptions, "rules" | "logFormat" | "host" | "lateness"> & { key: string; rule?: string };
+
+/**
+ * For one key: each rule's condition timeline (observed vs required whenever a value or the state changed),
+ * when it fired or how close it came, the lines that counted, and why lines mentioning the key were rejected.
+ */
+export async function explainCommand(logs: string[], opts: ExplainOptions): Promise<number> {
+  if (!logs.length) throw new UsageError("give the log file(s) to explain");
+  const base = pipelineOptions({ ...opts, explain: opts.key });
+  const key = base.explain!;
+  const rules = base.packs.flatMap((p) => p.rules.map((r) => ({ pack: p.name, rule: r })));
+  const chosen = rules.filter((x) => !opts.rule || ruleMatches(opts.rule, { ruleId: x.rule.id, kind: x.rule.kind, pack: { name: x.pack } }));
+  if (!chosen.length) throw new UsageError(`no rule matches --rule ${opts.rule}; rules: ${rules.map((x) => `${x.pack}/${x.rule.id}`).join(", ")}`);
+
+  const pipeline = new Pipeline(base);
+  const rejected: string[] = [];
+  const needles = Object.values(key).filter((v): v is string => !!v);
+  for (const file of logs) {
+    for (const l of readLog(file).lines) {
+      pipeline.pushLine(l.text, l.no, { file });
+      if (!needles.some((n) => l.text.includes(n))) continue;
+      const r = parseLine(l.text, { line: l.no, file, format: base.format, host: base.host });
+      if (!r.ok) rejected.push(`  ${file}:${l.no}: rejected (${r.rejected.reason}${r.rejected.detail ? `: ${r.rejected.detail}` : ""}): ${r.rejected.sample}`);
+    }
+  }
+  const incidents = pipeline.flush().filter((i) => keyMatches(key, i.key));
+  const traces = pipeline.traces();
+  const out: string[] = [`explain ${describeKey(key)}`, ""];
+  for (const { pack, rule } of chosen) {
+    const mine = traces.filter((t) => t.pack === pack && t.ruleId === rule.id);
+    out.push(`rule ${pack}/${rule.id} (${rule.name})`);
+    if (!mine.length) {
+      out.push("  never counted a request of this key (its match did not select any)", "");
+      continue;
+    }
+    for (const t of mine) {
+      if (mine.length > 1) out.push(`  key ${t.key.replace(/\u0000/g, " ")}`);
+      out.push(...timeline(t.steps));
+      const fired = incidents.filter((i) => i.ruleId === rule.id && i.pack.name === pack && t.key.split("\u0000").every((v) => Object.values(i.key).includes(v)));
+      for (const i of fired) out.push(`  FIRED ${i.window.start}: incident ${i.id} ${i.severity}${i.outcome ? ` ${i.outcome}` : ""}, ${i.thresholds.map((c) => `${c.condition} peaked ${c.observed}`).join("; ")}`);
+      if (!fired.length && t.nearMiss) out.push(`  did not fire; nearest miss ${t.nearMiss.time}: ${t.nearMiss.conditions.map((c) => `${c.condition.split(" within")[0]} ${c.observed} of ${c.required}`).join("; ")}`);
+      else if (!fired.length) out.push("  did not fire");
+      out.push(`  lines that counted: ${ranges(t.steps.filter((s) => s.counted && s.line !== undefined).map((s) => s.line!))}`);
+    }
+    out.push("");
+  }
+  out.push(rejected.length ? `rejected lines mentioning ${needles.join(", ")}:` : `no rejected line mentions ${needles.join(", ")}`, ...rejected);
+  process.stdout.write(out.join("\n") + "\n");
+  return EXIT.ok;
+}
+
+/** The steps at which an observed value or the incident state changed. */
+function timeline(steps: TraceStep[]): string[] {
+  const out: string[] = [];
+  let last = "";
+  for (const s of steps) {
+    if (!s.conditions.length && s.state !== "closed") continue;
+    const sig = `${s.state}|${s.conditions.map((c) => c.observed).join(",")}`;
+    if (sig === last && s.state !== "opened") continue;
+    last = sig;
+    const conds = s.conditions.map((c) => `${c.condition.split(" within")[0]}: ${c.observed} of ${c.required}${c.met ? " (met)" : ""}`).join("; ");
+    out.push(`  ${new Date(s.time).toISOString()} ${s.line !== undefined ? `line ${s.line}` : s.trigger === "expiry" ? "window slid" : s.trigger} ${s.state === "idle" ? "" : `[${s.state}] `}${conds}`.trimEnd());
+  }
+  return out;
+}
+
+function ranges(lines: number[]): string {
+  if (!lines.length) return "none";
+  const sorted = [...new Set(lines)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let start = sorted[0];
+  let prev = start;
+  for (const n of [...sorted.slice(1), Infinity]) {
+    if (n === prev + 1) {
+      prev = n;
+      continue;
+    }
+    parts.push(start === prev ? `${start}` : `${start}-${prev}`);
+    start = prev = n;
+  }
+  return `${parts.join(", ")} (${sorted.length} line${sorted.length === 1 ? "" : "s"})`;
+}
+
+export type { IncidentKey };

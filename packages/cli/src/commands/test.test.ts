@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { runTests } from "../rule-tests/run-tests.js";
+import { ruleCoverage, coveragePercent } from "../rule-tests/coverage.js";
+import { defaultRulesDir } from "../rule-packs.js";
+import { join } from "node:path";
+
+const root = join(defaultRulesDir(), "..");
+const failures = (rs: Awaited<ReturnType<typeof runTests>>["results"]) =>
+  rs.filter((r) => !r.passed).map((r) => `${r.test.name}: ${[...r.problems, ...r.mismatches.map((m) => `${m.sign} ${m.text}`), ...r.metamorphicFailures.map((f) => `arrival order (seed ${f.variant.seed})`)].join("; ")}`);
+
+describe("edgeproof test over the repository's suites", () => {
+  it("every default-pack test passes and every default rule fires in one", async () => {
+    const { results, packs } = await runTests([defaultRulesDir()]);
+    expect(results.length).toBeGreaterThanOrEqual(16);
+    expect(failures(results)).toEqual([]);
+    const cov = ruleCoverage(packs, results);
+    expect(cov.filter((c) => !c.positive.length).map((c) => c.rule)).toEqual([]);
+    expect(cov.filter((c) => !c.negative.length).map((c) => c.rule)).toEqual([]);
+    expect(coveragePercent(cov)).toBe(100);
+  });
+
+  it("the heavy legitimate clients stay quiet and the low-and-slow scanner is caught", async () => {
+    const { results } = await runTests(["spa-user", "crawler", "uptime-monitor"].map((n) => join(defaultRulesDir(), "security/tests", `heavy-legit-${n}`)));
+    for (const r of results) expect(r.incidents, r.test.name).toEqual([]);
+    const { results: slow } = await runTests([join(defaultRulesDir(), "security/tests/low-and-slow-scanner")]);
+    expect(slow[0].incidents.map((i) => i.ruleId)).toEqual(["low-and-slow-probing"]);
+  });
+
+  it("every conformance suite passes: agreements hold and every disagreement is explained", async () => {
+    const { results } = await runTests([join(root, "fixtures/conformance")], { metamorphicRuns: 1 });
+    expect(results.length).toBeGreaterThanOrEqual(80);
+    expect(failures(results)).toEqual([]);
+    const scored = results.filter((r) => r.agreement?.scored);
+    // The hub tests where edgeproof's default pack and CrowdSec agree must not silently drop.
+    expect(scored.filter((r) => r.agreement!.agree).length).toBeGreaterThanOrEqual(25);
+  });
+});

@@ -1,0 +1,182 @@
+import { mkdirSync, statSync } from "node:fs";
+import { serve as nodeServe, type ServerType } from "@hono/node-server";
+import type { IncomingMessage } from "node:http";
+import { Pipeline, type PipelineOptions } from "@edgeproof/engine";
+import { pipelineOptions } from "../commands/run.js";
+import { resolveInputs } from "../input/read-sources.js";
+import { rcaHook } from "../sources/k8s.js";
+import { lokiClient } from "../sources/loki.js";
+import { Aggregator } from "./aggregator.js";
+import { createApp, type ServerState } from "./api.js";
+import { EventHub } from "./event-hub.js";
+import { FileCursor, FileTail } from "./file-tail.js";
+import { LokiSource } from "./loki-source.js";
+import type { ServeSettings } from "./options.js";
+import type { Source } from "./sources.js";
+import { StdinSource } from "./stdin-source.js";
+import { Store } from "./store.js";
+import { version } from "../../package.json";
+
+export const SERVER_VERSION: string = version;
+
+/** Quiet time before the watermark follows the wall clock, so incidents can close while no lines come. */
+const IDLE_ADVANCE_MS = 1_000;
+const POLL_MS = 250;
+/** How often open incidents are re-rendered (SSE `updated`). */
+const REFRESH_OPEN_MS = 2_000;
+const EXPIRE_EVERY_MS = 600_000;
+const RESCAN_DIRS_MS = 10_000;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type Log = (msg: string) => void;
+
+/** Starts ingestion and the HTTP API; resolves once the port is bound. */
+export async function startServe(s: ServeSettings, log: Log): Promise<RunningServer> {
+  const base = pipelineOptions({ rules: s.rules, logFormat: s.logFormat, host: s.host, lateness: s.lateness });
+  const latenessMs = base.allowedLatenessMs ?? 5_000;
+  const rca = await k8sRca(s, log);
+  mkdirSync(s.dataDir, { recursive: true });
+  const store = new Store(s.dataDir);
+  const hub = new EventHub();
+  const pipeline = new Pipeline({ ...base, rca: rca.hook });
+  const agg = new Aggregator(pipeline, store, base, (e) => hub.publish(e));
+
+  const sources: Source[] = [];
+  const addFile = (path: string) => {
+    if (sources.some((x) => x.id === `file:${path}`)) return;
+    const saved = FileCursor.safeParse(store.getCursor(`file:${path}`));
+    sources.push(new FileTail(path, saved.success ? saved.data : undefined));
+  };
+  const dirs: string[] = [];
+  for (const input of s.inputs) {
+    if (input === "-") sources.push(new StdinSource(process.stdin));
+    else {
+      for (const f of resolveInputs([input])) addFile(f.name);
+      if (isDir(input)) dirs.push(input);
+    }
+  }
+  if (s.loki) {
+    const l = s.loki;
+    const client = lokiClient(l);
+    const id = `loki:${l.query.join(" | ")}`;
+    // Re-read 15 minutes before the saved cursor: longer than the default packs' windows plus cooldowns.
+    sources.push(new LokiSource(client, { queries: l.query, hostLabel: l.hostLabel, intervalMs: l.intervalMs, delayMs: 5_000, initialLookbackMs: l.sinceMs, replayMs: 900_000 }, store.getCursor(id)));
+  }
+
+  const features = ["incidents", "incident-detail", "summary", "timeseries", "annotations", "stream"];
+  if (rca.hook) features.push("rca");
+  if (s.loki) features.push("loki");
+  const state: ServerState = {
+    sources: () => sources.map((x) => x.status()),
+    ready: () => sources.every((x) => x.ready),
+    stats: () => pipeline.stats,
+    features,
+    retentionMs: s.retentionMs,
+  };
+  const app = createApp({
+    store,
+    hub,
+    state,
+    version: SERVER_VERSION,
+    token: s.token,
+    rateLimit: s.rateLimit,
+    now: () => Date.now(),
+    clientId: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? "unknown",
+  });
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let idleSince: number | undefined;
+  let lastRefresh = 0;
+  let lastExpire = 0;
+  let lastRescan = Date.now();
+  const tick = async () => {
+    const now = Date.now();
+    let moved = false;
+    for (const src of sources) moved = (await src.poll(agg, now)) || moved;
+    if (moved) idleSince = undefined;
+    else idleSince ??= now;
+    if (idleSince !== undefined && now - idleSince >= IDLE_ADVANCE_MS && state.ready()) agg.advance(now - latenessMs);
+    const refresh = now - lastRefresh >= REFRESH_OPEN_MS;
+    if (moved || refresh) agg.commit(sources.map((x) => [x.id, x.cursor()]), refresh);
+    if (refresh) lastRefresh = now;
+    if (now - lastExpire >= EXPIRE_EVERY_MS) {
+      lastExpire = now;
+      const removed = store.commit(() => store.expire((store.newestEventMs ?? now) - s.retentionMs));
+      if (removed) log(`retention: removed ${removed} incident(s) older than ${s.retentionMs / 86_400_000} days`);
+    }
+    if (now - lastRescan >= RESCAN_DIRS_MS) {
+      lastRescan = now;
+      for (const d of dirs) for (const f of resolveInputs([d])) addFile(f.name);
+    }
+  };
+  const loop = () => {
+    if (stopped) return;
+    const before = pipeline.stats.lines;
+    tick().then(
+      () => {
+        if (!stopped) timer = setTimeout(loop, pipeline.stats.lines > before ? 0 : POLL_MS);
+      },
+      (err) => {
+        log(`ingest loop: ${(err as Error).message}`);
+        if (!stopped) timer = setTimeout(loop, POLL_MS);
+      },
+    );
+  };
+
+  const server = await listen(app.fetch, s.port, s.bind);
+  const port = (server.address() as { port: number }).port;
+  const host = s.bind.includes(":") ? `[${s.bind}]` : s.bind;
+  log(`data in ${s.dataDir}; sources: ${sources.map((x) => x.id).join(", ") || "none"}${rca.hook ? `; RCA from ${s.k8sSnapshot ?? "the cluster"}` : ""}${s.token ? "; bearer token required" : ""}`);
+  loop();
+
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    async close() {
+      stopped = true;
+      clearTimeout(timer);
+      rca.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      agg.commit(sources.map((x) => [x.id, x.cursor()]), true);
+      for (const src of sources) await src.close();
+      await store.close();
+    },
+  };
+}
+
+function listen(fetch: (req: Request, env?: unknown) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = nodeServe({ fetch, port, hostname }, () => resolve(server));
+    server.once("error", reject);
+  });
+}
+
+/** RCA against a snapshot directory (loaded once) or a live cluster (re-read every k8sRefresh). */
+async function k8sRca(s: ServeSettings, log: Log): Promise<{ hook: PipelineOptions["rca"]; stop(): void }> {
+  const opts = { k8sSnapshot: s.k8sSnapshot, kubeconfig: s.kubeconfig, context: s.context, namespace: s.namespace };
+  let current = await rcaHook(opts, log);
+  if (!current) return { hook: undefined, stop() {} };
+  if (!s.kubeconfig && !s.context) return { hook: current, stop() {} };
+  const timer = setInterval(() => {
+    rcaHook(opts, log).then(
+      (h) => (current = h ?? current),
+      (err) => log(`kubernetes refresh failed, keeping the previous snapshot: ${(err as Error).message}`),
+    );
+  }, s.k8sRefreshMs);
+  timer.unref();
+  return { hook: (input) => current!(input), stop: () => clearInterval(timer) };
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,20 @@
+/** Modules Grafana provides to plugins at runtime (create-plugin's webpack externals); never bundled. */
+export const GRAFANA_EXTERNALS = [
+  "react",
+  "react-dom",
+  "react/jsx-runtime",
+  "react-router",
+  "react-router-dom",
+  "rxjs",
+  "lodash",
+  "moment",
+  "jquery",
+  "i18next",
+  "slate",
+  "slate-react",
+  "slate-plain-serializer",
+  "prismjs",
+  /^@grafana\//,
+  /^@emotion\//,
+  /^rxjs\//,
+];

@@ -1,0 +1,141 @@
+import type { DataQuery, DataSourceJsonData } from "@grafana/schema";
+import * as z from "zod/mini";
+
+export const QUERY_TYPES = ["incidents", "incident", "summary", "timeseries", "annotations"] as const;
+export type QueryType = (typeof QUERY_TYPES)[number];
+
+/** Filters shared by every query type; each may hold `$variables` and comma-separated values. */
+export interface Filters {
+  kind?: string;
+  severity?: string;
+  host?: string;
+  clientIp?: string;
+  upstream?: string;
+}
+
+export interface EdgeproofQuery extends DataQuery, Filters {
+  queryType?: QueryType;
+  /** Incident detail: the id, usually `$incident`. */
+  incidentId?: string;
+  limit?: number;
+  /** Time series: one series per host or per upstream. */
+  by?: "host" | "upstream";
+  /** Summary: count over the dashboard range instead of the server's last 24h of event time. */
+  useDashboardRange?: boolean;
+}
+
+export const DEFAULT_QUERY: Partial<EdgeproofQuery> = { queryType: "incidents", limit: 100 };
+
+/** Settings stored in Grafana: the URL feeds the plugin.json proxy route. */
+export interface EdgeproofOptions extends DataSourceJsonData {
+  url?: string;
+}
+
+/** Kept encrypted by Grafana and only added by its proxy as `Authorization: Bearer …`. */
+export interface EdgeproofSecureJsonData {
+  token?: string;
+}
+
+/** The dashboard the provisioning files install; data links point at it. */
+export const DASHBOARD_UID = "edgeproof-incidents";
+
+// Response shapes of `edgeproof serve` (see its /api/openapi.json), checked on arrival. zod/mini keeps the bundle small.
+const Key = z.object({ clientIp: z.optional(z.string()), host: z.optional(z.string()), upstream: z.optional(z.string()) });
+const Window = z.object({ start: z.string(), end: z.string() });
+
+export const IncidentSummary = z.object({
+  id: z.string(),
+  kind: z.string(),
+  ruleId: z.string(),
+  title: z.string(),
+  category: z.string(),
+  severity: z.string(),
+  status: z.string(),
+  key: Key,
+  window: Window,
+  outcome: z.optional(z.string()),
+  metrics: z.object({
+    requests: z.number(),
+    peakRps: z.number(),
+    distinctPaths: z.number(),
+    fiveXx: z.optional(z.number()),
+    errorRatio: z.optional(z.number()),
+    latencyP95: z.optional(z.number()),
+  }),
+  rcaSummary: z.optional(z.string()),
+});
+export type IncidentSummary = z.infer<typeof IncidentSummary>;
+
+export const IncidentList = z.object({ from: z.string(), to: z.string(), items: z.array(IncidentSummary), nextCursor: z.optional(z.string()) });
+export type IncidentList = z.infer<typeof IncidentList>;
+
+const RcaEvidence = z.object({ kind: z.string(), namespace: z.optional(z.string()), name: z.string(), field: z.string(), value: z.string(), time: z.optional(z.string()) });
+const RcaFinding = z.object({
+  cause: z.string(),
+  confidence: z.string(),
+  summary: z.string(),
+  evidence: z.array(RcaEvidence),
+  counterEvidence: z.array(z.string()),
+  recommendations: z.array(z.string()),
+});
+
+export const IncidentDetail = z.object({
+  incident: z.object({
+    id: z.string(),
+    kind: z.string(),
+    title: z.string(),
+    severity: z.string(),
+    status: z.string(),
+    window: Window,
+    key: Key,
+    evidence: z.array(
+      z.object({
+        line: z.number(),
+        file: z.optional(z.string()),
+        time: z.string(),
+        clientIp: z.optional(z.string()),
+        method: z.optional(z.string()),
+        path: z.string(),
+        status: z.number(),
+        upstreamStatus: z.optional(z.string()),
+        requestTime: z.optional(z.number()),
+        why: z.string(),
+      }),
+    ),
+    thresholds: z.array(z.object({ condition: z.string(), observed: z.number(), required: z.number(), op: z.string(), met: z.boolean() })),
+    recommendations: z.array(z.string()),
+    rca: z.optional(z.object({ summary: z.string(), causes: z.array(RcaFinding), blindSpots: z.array(z.string()) })),
+  }),
+  proof: z.object({ text: z.string(), json: z.record(z.string(), z.unknown()) }),
+});
+export type IncidentDetail = z.infer<typeof IncidentDetail>;
+
+export const Summary = z.object({
+  from: z.string(),
+  to: z.string(),
+  total: z.number(),
+  open: z.number(),
+  byKind: z.record(z.string(), z.number()),
+  bySeverity: z.record(z.string(), z.number()),
+  byKindSeverity: z.array(z.object({ kind: z.string(), severity: z.string(), count: z.number() })),
+  link: z.record(z.string(), z.string()),
+});
+export type Summary = z.infer<typeof Summary>;
+
+export const Timeseries = z.object({
+  by: z.string(),
+  stepMs: z.number(),
+  series: z.array(z.object({ name: z.string(), points: z.array(z.object({ t: z.number(), rps: z.number(), rate4xx: z.number(), rate5xx: z.number() })) })),
+});
+export type Timeseries = z.infer<typeof Timeseries>;
+
+export const Capabilities = z.object({
+  name: z.string(),
+  version: z.string(),
+  features: z.array(z.string()),
+  ready: z.boolean(),
+  sources: z.array(z.object({ kind: z.string(), name: z.string(), state: z.string(), linesRead: z.number(), error: z.optional(z.string()) })),
+});
+export type Capabilities = z.infer<typeof Capabilities>;
+
+export const Values = z.object({ field: z.string(), values: z.array(z.string()) });

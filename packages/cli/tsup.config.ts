@@ -10,7 +10,8 @@ export default defineConfig({
   sourcemap: true,
   // Workspace packages export TypeScript source; bundle them so the CLI runs on plain Node.
   noExternal: [/^@edgeproof\//],
-  // lmdb loads a prebuilt native addon relative to its own package, so it must stay a runtime import.
-  external: ["lmdb"],
+  // Packages with native addons (lmdb), workers or file-relative loading (recheck) break when bundled;
+  // they load from node_modules at run time.
+  external: ["recheck", "lmdb", "@kubernetes/client-node", "@hono/node-server", "hono", "playwright-core"],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });

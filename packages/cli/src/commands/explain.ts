@@ -1,9 +1,8 @@
-import { parseLine, Pipeline, type IncidentKey, type TraceStep } from "@edgeproof/engine";
+import { parseLine, Pipeline, type TraceStep } from "@edgeproof/engine";
 import { readLog } from "../rule-tests/replay.js";
 import { describeKey, keyMatches, ruleMatches } from "../rule-tests/match.js";
 import { UsageError } from "../time-arg.js";
-import { pipelineOptions, type RunOptions } from "./run.js";
-import { EXIT } from "./run.js";
+import { EXIT, pipelineOptions, type RunOptions } from "./run.js";
 
 export type ExplainOptions = Pick<RunOptions, "rules" | "logFormat" | "host" | "lateness"> & { key: string; rule?: string };
 
@@ -43,7 +42,7 @@ export async function explainCommand(logs: string[], opts: ExplainOptions): Prom
     for (const t of mine) {
       if (mine.length > 1) out.push(`  key ${t.key.replace(/\u0000/g, " ")}`);
       out.push(...timeline(t.steps));
-      const fired = incidents.filter((i) => i.ruleId === rule.id && i.pack.name === pack && t.key.split("\u0000").every((v) => Object.values(i.key).includes(v)));
+      const fired = incidents.filter((i) => i.ruleId === rule.id && i.pack.name === pack && rule.groupBy.map((f) => i.key[f]).join("\u0000") === t.key);
       for (const i of fired) out.push(`  FIRED ${i.window.start}: incident ${i.id} ${i.severity}${i.outcome ? ` ${i.outcome}` : ""}, ${i.thresholds.map((c) => `${c.condition} peaked ${c.observed}`).join("; ")}`);
       if (!fired.length && t.nearMiss) out.push(`  did not fire; nearest miss ${t.nearMiss.time}: ${t.nearMiss.conditions.map((c) => `${c.condition.split(" within")[0]} ${c.observed} of ${c.required}`).join("; ")}`);
       else if (!fired.length) out.push("  did not fire");
@@ -88,4 +87,3 @@ function ranges(lines: number[]): string {
   return `${parts.join(", ")} (${sorted.length} line${sorted.length === 1 ? "" : "s"})`;
 }
 
-export type { IncidentKey };

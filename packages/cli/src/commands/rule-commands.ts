@@ -1,6 +1,8 @@
 import { Option, type Command } from "commander";
 import { testCommand } from "./test.js";
 import { lintCommand } from "./lint.js";
+import { explainCommand } from "./explain.js";
+import { sweepCommand } from "./sweep.js";
 
 /** The rule-pack workflow: write, test and tune rules (`test`, `lint`, `explain`, `sweep`). */
 export function registerRuleCommands(program: Command): void {
@@ -27,4 +29,34 @@ export function registerRuleCommands(program: Command): void {
     .action(async (packs: string[], opts) => {
       process.exitCode = await lintCommand(packs, opts);
     });
+
+  const replayOptions = (c: Command) =>
+    c
+      .option("--rules <path...>", "rule pack files or directories (default: the bundled rules/)")
+      .addOption(new Option("--log-format <format>", "access-log format").choices(["auto", "combined", "main", "upstreaminfo", "json"]).default("auto"))
+      .option("--host <name>", "host for log lines that do not carry one")
+      .option("--lateness <duration>", "allowed lateness of out-of-order events", "5s");
+
+  replayOptions(
+    program
+      .command("explain")
+      .description("for one key, each rule's condition timeline: observed vs required, when it fired or its nearest miss, the lines that counted, rejected lines")
+      .argument("<logs...>", "log files")
+      .requiredOption("--key <key>", "clientIp=IP, host=NAME or upstream=NAME (comma-separated)")
+      .option("--rule <rule>", "only this rule (RULE, PACK/RULE or KIND/RULE)"),
+  ).action(async (logs: string[], opts) => {
+    process.exitCode = await explainCommand(logs, opts);
+  });
+
+  replayOptions(
+    program
+      .command("sweep")
+      .description("what-if replay of one rule over parameter combinations: incidents and keys each yields")
+      .argument("<logs...>", "log files")
+      .requiredOption("--rule <rule>", "the rule to tune (RULE or PACK/RULE)")
+      .option("--param <name=values...>", "window, cooldown, or a condition's metric (count, distinct(path) alias distinctPaths, ...) with comma-separated values", (v: string, prev: string[] = []) => [...prev, v])
+      .addOption(new Option("--format <format>", "output format").choices(["table", "json"]).default("table")),
+  ).action(async (logs: string[], opts) => {
+    process.exitCode = await sweepCommand(logs, { ...opts, param: opts.param ?? [] });
+  });
 }

@@ -26,7 +26,10 @@ export function closenessOf(observed: number, required: number, op: ">=" | ">" |
 export class NearMissBoard {
   private items: NearMiss[] = [];
 
-  constructor(private readonly limit = 20, private readonly minCloseness = 0.5) {}
+  constructor(
+    private readonly limit = 20,
+    readonly minCloseness = 0.5,
+  ) {}
 
   offer(m: NearMiss): void {
     if (m.closeness < this.minCloseness) return;

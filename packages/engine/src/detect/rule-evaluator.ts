@@ -1,6 +1,6 @@
 import type { ObservedEvent } from "../event/observed-event.js";
 import { compileRule, describeThreshold, meets, parseMetric, type CompiledRule } from "../rules/compile.js";
-import { groupKey } from "../rules/fields.js";
+import { groupKeyCached, groupShapeId } from "../rules/fields.js";
 import type { Rule, RulePackDoc } from "../rules/index.js";
 import { KeyWindow } from "../window/key-window.js";
 import { IncidentAccumulator } from "../incident/accumulator.js";
@@ -34,11 +34,21 @@ export interface TraceStep {
   state: "idle" | "opened" | "open" | "closed";
 }
 
+/** Metrics a window can compute from timestamps and status classes alone. */
+const LEAN_METRICS = new Set(["count", "peakRps", "statusClass", "ratio"]);
+
 interface KeyState {
   win: KeyWindow;
   inc?: IncidentDraft;
-  best?: NearMiss;
+  best?: RawMiss;
   trace?: TraceStep[];
+}
+
+/** The closest a key came while the rule never fired for it, before it is rendered as a NearMiss. */
+interface RawMiss {
+  closeness: number;
+  t: number;
+  observed: number[];
 }
 
 export interface RuleEvaluatorHooks {
@@ -52,6 +62,12 @@ export class RuleEvaluator {
   private readonly states = new Map<string, KeyState>();
   private readonly escalations: Array<{ metric: ReturnType<typeof parseMetric>; t: NonNullable<Rule["escalate"][number]["when"]> } | undefined>;
   readonly nearMisses = new NearMissBoard();
+  private readonly shape: number;
+  private readonly observed: number[];
+  /** The signal status class when every condition reads only counts and status classes (see KeyWindow). */
+  private readonly lean: number | undefined;
+  /** Open incidents of this rule: while zero, events the match rejects cannot matter. */
+  private open = 0;
 
   constructor(
     rule: Rule,
@@ -60,7 +76,11 @@ export class RuleEvaluator {
     private readonly traceKey?: (key: IncidentKey) => boolean,
   ) {
     this.compiled = compileRule(rule, pack);
+    this.observed = this.compiled.when.map(() => 0);
+    this.shape = groupShapeId(rule.groupBy);
     this.escalations = rule.escalate.map((e) => (e.when ? { metric: parseMetric(e.when.metric), t: e.when } : undefined));
+    const metrics = [...this.compiled.when.map((c) => c.m), ...this.escalations.flatMap((e) => (e ? [e.metric] : []))];
+    this.lean = metrics.every((m) => LEAN_METRICS.has(m.kind)) ? this.signalClass : undefined;
   }
 
   /** The status class a rule's conditions are about (`statusClass(5xx)`, `ratio(5xx)`), if any. */
@@ -74,13 +94,14 @@ export class RuleEvaluator {
   }
 
   onEvent(ev: ObservedEvent): void {
-    const keyText = groupKey(ev, this.compiled.rule.groupBy);
-    if (keyText === undefined) return;
     const counted = this.compiled.match(ev);
+    if (!counted && this.open === 0) return;
+    const keyText = groupKeyCached(ev, this.shape, this.compiled.rule.groupBy);
+    if (keyText === undefined) return;
     let st = this.states.get(keyText);
     if (!st) {
       if (!counted) return;
-      st = { win: new KeyWindow(this.compiled) };
+      st = { win: new KeyWindow(this.compiled, this.lean) };
       const key = this.keyOf(ev);
       if (this.traceKey?.(key)) st.trace = [];
       this.states.set(keyText, st);
@@ -107,7 +128,7 @@ export class RuleEvaluator {
     for (const [keyText, st] of this.states) {
       this.catchUp(st, keyText, now);
       if (st.inc) open.push(st.inc);
-      else if (st.best) this.nearMisses.offer(st.best);
+      else this.offerMiss(keyText, st);
     }
     return open;
   }
@@ -120,7 +141,7 @@ export class RuleEvaluator {
 
   traces(): Array<{ key: string; steps: TraceStep[]; nearMiss?: NearMiss }> {
     const out: Array<{ key: string; steps: TraceStep[]; nearMiss?: NearMiss }> = [];
-    for (const [key, st] of this.states) if (st.trace) out.push({ key, steps: st.trace, nearMiss: st.best });
+    for (const [key, st] of this.states) if (st.trace) out.push({ key, steps: st.trace, nearMiss: this.renderMiss(key, st.best) });
     for (const t of this.forgottenTraces) out.push(t);
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -128,9 +149,25 @@ export class RuleEvaluator {
   private readonly forgottenTraces: Array<{ key: string; steps: TraceStep[]; nearMiss?: NearMiss }> = [];
 
   private forget(keyText: string, st: KeyState): void {
-    if (st.best) this.nearMisses.offer(st.best);
-    if (st.trace) this.forgottenTraces.push({ key: keyText, steps: st.trace, nearMiss: st.best });
+    this.offerMiss(keyText, st);
+    if (st.trace) this.forgottenTraces.push({ key: keyText, steps: st.trace, nearMiss: this.renderMiss(keyText, st.best) });
     this.states.delete(keyText);
+  }
+
+  private offerMiss(keyText: string, st: KeyState): void {
+    if (st.best && st.best.closeness >= this.nearMisses.minCloseness) this.nearMisses.offer(this.renderMiss(keyText, st.best)!);
+  }
+
+  private renderMiss(keyText: string, raw: RawMiss | undefined): NearMiss | undefined {
+    if (!raw) return undefined;
+    return {
+      ruleId: this.compiled.rule.id,
+      pack: this.compiled.pack.name,
+      key: this.keyOfText(keyText),
+      time: isoTime(raw.t),
+      closeness: Math.round(raw.closeness * 1000) / 1000,
+      conditions: this.checks(raw.observed),
+    };
   }
 
   private catchUp(st: KeyState, keyText: string, t: number): void {
@@ -151,20 +188,25 @@ export class RuleEvaluator {
     if (!inc || t <= inc.lastHeld + this.compiled.cooldownMs) return;
     inc.closedAt = inc.lastHeld + this.compiled.cooldownMs;
     st.inc = undefined;
+    this.open--;
     st.trace?.push({ time: inc.closedAt, trigger: "expiry", counted: false, conditions: [], holds: false, state: "closed" });
     this.hooks.closed(inc);
   }
 
   private evaluate(st: KeyState, keyText: string, t: number, ev?: ObservedEvent): void {
     const when = this.compiled.when;
-    const observed = when.map((c) => st.win.metric(c.m, t));
+    const observed = this.observed;
     let holds = true;
-    for (let i = 0; i < when.length; i++) if (!meets(observed[i], when[i])) holds = false;
+    for (let i = 0; i < when.length; i++) {
+      observed[i] = st.win.metric(when[i].m, t);
+      if (!meets(observed[i], when[i])) holds = false;
+    }
 
     let state: TraceStep["state"] = st.inc ? "open" : "idle";
     if (holds) {
       if (!st.inc) {
-        st.inc = this.open(st, keyText, t);
+        st.inc = this.openIncident(st, keyText, t);
+        this.open++;
         // A miss only counts while the rule never fired for the key.
         st.best = undefined;
         state = "opened";
@@ -175,22 +217,15 @@ export class RuleEvaluator {
         const up = when[i].op === ">=" || when[i].op === ">";
         if (up ? observed[i] > inc.peaks[i] : observed[i] < inc.peaks[i]) inc.peaks[i] = observed[i];
       }
-      this.escalations.forEach((e, i) => {
+      for (let i = 0; i < this.escalations.length; i++) {
+        const e = this.escalations[i];
         if (e && meets(st.win.metric(e.metric, t), e.t)) inc.escalated[i] = true;
-      });
+      }
     } else if (!st.inc) {
       let closeness = 1;
       for (let i = 0; i < when.length; i++) closeness = Math.min(closeness, closenessOf(observed[i], when[i].value, when[i].op));
-      if (!st.best || closeness > st.best.closeness) {
-        st.best = {
-          ruleId: this.compiled.rule.id,
-          pack: this.compiled.pack.name,
-          key: this.keyOfText(keyText),
-          time: isoTime(t),
-          closeness: Math.round(closeness * 1000) / 1000,
-          conditions: this.checks(observed),
-        };
-      }
+      // Kept raw: most keys never come close, and rendering a miss for each would cost more than the window.
+      if (!st.best || closeness > st.best.closeness) st.best = { closeness, t, observed: observed.slice(0, when.length) };
     }
     st.trace?.push({
       time: t,
@@ -203,14 +238,17 @@ export class RuleEvaluator {
     });
   }
 
-  private open(st: KeyState, keyText: string, t: number): IncidentDraft {
+  private openIncident(st: KeyState, keyText: string, t: number): IncidentDraft {
     let acc: IncidentAccumulator | undefined;
-    const signal = this.signalClass;
-    for (const ev of st.win.contents()) {
-      // A 5xx spike starts at its first 5xx, not at the oldest healthy request still in the window.
-      if (!acc && signal !== undefined && Math.floor(ev.e.status / 100) !== signal) continue;
-      acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, ev);
-      acc.add(ev, true);
+    // A 5xx spike starts at its first 5xx, not at the oldest healthy request still in the window.
+    for (const item of st.win.replay(this.signalClass)) {
+      if ("e" in item) {
+        acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, item.e.ts);
+        acc.add(item, true);
+      } else {
+        acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, item.ts);
+        acc.addSummary(item.ts, item.status);
+      }
     }
     const draft: IncidentDraft = {
       rule: this.compiled,

@@ -6,6 +6,8 @@ export interface ObservedEvent {
   isStatic: boolean;
   /** Signature classes this event matched, per pack name; absent when none. */
   signatures: Map<string, SignatureHit[]> | undefined;
+  /** Group keys by groupBy shape (see groupKeyCached): most rules share a few shapes, so each is built once. */
+  keys: Array<string | null | undefined>;
 }
 
 export interface SignatureHit {

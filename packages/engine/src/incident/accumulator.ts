@@ -49,22 +49,34 @@ export class IncidentAccumulator {
   constructor(
     private readonly pack: string,
     private readonly kind: "security" | "reliability",
-    first: ObservedEvent,
+    startTs: number,
   ) {
-    this.start = first.e.ts;
-    this.end = first.e.ts;
+    this.start = startTs;
+    this.end = startTs;
+  }
+
+  /** A request the window kept only as time and status (see KeyWindow): it counts, but carries no detail. */
+  addSummary(ts: number, status: number): void {
+    this.requests++;
+    this.countTime(ts);
+    bump(this.statusCounts, String(status));
+    if (status >= 500) this.fiveXx++;
+  }
+
+  private countTime(ts: number): void {
+    if (ts > this.end) this.end = ts;
+    this.recent.push(ts);
+    let drop = 0;
+    while (this.recent[drop] <= ts - 1000) drop++;
+    if (drop) this.recent = this.recent.slice(drop);
+    if (this.recent.length > this.peak) this.peak = this.recent.length;
   }
 
   /** `counted` says whether the rule's match selected the event (a probe), not just the key. */
   add(ev: ObservedEvent, counted: boolean): void {
     const e = ev.e;
     this.requests++;
-    if (e.ts > this.end) this.end = e.ts;
-    this.recent.push(e.ts);
-    let drop = 0;
-    while (this.recent[drop] <= e.ts - 1000) drop++;
-    if (drop) this.recent = this.recent.slice(drop);
-    if (this.recent.length > this.peak) this.peak = this.recent.length;
+    this.countTime(e.ts);
 
     const status = String(e.status);
     bump(this.statusCounts, status);

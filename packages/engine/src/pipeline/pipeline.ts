@@ -53,10 +53,21 @@ export class Pipeline {
   private readonly closed: Incident[] = [];
   private changes: IncidentChange[] = [];
   private lastReleased = -Infinity;
+  private firstReleased: number | undefined;
   private nextSweep = -Infinity;
   private finished: Incident[] | undefined;
   private nonAccess: NonNullable<RcaInput["nonAccessEvidence"]> = [];
-  readonly stats: RunStats = { lines: 0, events: 0, rejected: {}, rejectedSamples: {}, late: 0, outOfRange: 0, byFormat: {} };
+  private readonly counters: RunStats = { lines: 0, events: 0, rejected: {}, rejectedSamples: {}, late: 0, outOfRange: 0, byFormat: {} };
+
+  /** Run statistics so far; the event-time span is rendered on read, not per event. */
+  get stats(): RunStats {
+    const s = this.counters;
+    if (this.firstReleased !== undefined) {
+      s.firstEvent = isoTime(this.firstReleased);
+      s.lastEvent = isoTime(this.lastReleased);
+    }
+    return s;
+  }
 
   constructor(private readonly opts: PipelineOptions) {
     this.buffer = new ReorderBuffer(opts.allowedLatenessMs ?? 5000);
@@ -93,14 +104,14 @@ export class Pipeline {
 
   /** One line with its own position, e.g. from Loki where the caller numbers entries. */
   pushLine(text: string, lineNo: number, source: SourceRef = {}): void {
-    this.stats.lines++;
+    this.counters.lines++;
     const r = parseLine(text, { line: lineNo, file: source.file, labels: source.labels, format: this.opts.format, host: this.opts.host });
     if (!r.ok) {
       const { reason } = r.rejected;
       if (reason === "not-access-log") this.keepNonAccess(text);
-      this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1;
-      if (!this.stats.rejectedSamples[reason]) {
-        this.stats.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: r.rejected.sample, detail: r.rejected.detail };
+      this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
+      if (!this.counters.rejectedSamples[reason]) {
+        this.counters.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: r.rejected.sample, detail: r.rejected.detail };
       }
       return;
     }
@@ -108,7 +119,7 @@ export class Pipeline {
   }
 
   pushEvent(e: HTTPEvent): void {
-    const s = this.stats;
+    const s = this.counters;
     s.events++;
     s.byFormat[e.source.format] = (s.byFormat[e.source.format] ?? 0) + 1;
     if ((this.opts.since !== undefined && e.ts < this.opts.since) || (this.opts.until !== undefined && e.ts >= this.opts.until)) {
@@ -169,18 +180,19 @@ export class Pipeline {
       const hits = m.hits(e);
       if (hits) (signatures ??= new Map()).set(pack, hits);
     }
-    return { e, isStatic: isStaticAsset(e.path), signatures };
+    return { e, isStatic: isStaticAsset(e.path), signatures, keys: [] };
   }
 
   private release(): void {
-    this.buffer.release((ev) => this.dispatch(ev));
-    this.stats.late = this.buffer.late;
+    this.buffer.release(this.dispatchFn);
+    this.counters.late = this.buffer.late;
   }
+
+  private readonly dispatchFn = (ev: ObservedEvent) => this.dispatch(ev);
 
   private dispatch(ev: ObservedEvent): void {
     const t = ev.e.ts;
-    if (this.stats.firstEvent === undefined) this.stats.firstEvent = isoTime(t);
-    this.stats.lastEvent = isoTime(t);
+    if (this.firstReleased === undefined) this.firstReleased = t;
     this.lastReleased = t;
     for (const r of this.rules) r.onEvent(ev);
     if (t >= this.nextSweep) {

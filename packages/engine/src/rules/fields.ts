@@ -20,7 +20,8 @@ export function getField(ev: ObservedEvent, field: EventField, pack: string): Fi
     case "malformedRequest":
       return e.malformedRequest === true;
     case "absoluteUri":
-      return (e as { absoluteUri?: boolean }).absoluteUri === true;
+      // CONNECT names only a target host; both forms ask the server to act as a proxy.
+      return e.absoluteUri === true || e.targetHost !== undefined;
     case "signature":
       return ev.signatures?.get(pack)?.map((h) => h.cls) ?? [];
     default:
@@ -42,4 +43,26 @@ export function groupKey(ev: ObservedEvent, fields: ReadonlyArray<"clientIp" | "
 
 function fieldText(ev: ObservedEvent, f: "clientIp" | "host" | "upstream"): string | undefined {
   return f === "upstream" ? ev.e.upstream?.name : ev.e[f];
+}
+
+/**
+ * groupKey memoised on the event under a small integer id of the groupBy shape: with a dozen rules over
+ * three shapes, each key string is built once per event instead of once per rule.
+ */
+export function groupKeyCached(ev: ObservedEvent, shape: number, fields: ReadonlyArray<"clientIp" | "host" | "upstream">): string | undefined {
+  const cached = ev.keys[shape];
+  if (cached !== undefined) return cached ?? undefined;
+  const key = groupKey(ev, fields);
+  ev.keys[shape] = key ?? null;
+  return key;
+}
+
+const shapes = new Map<string, number>();
+
+/** A process-wide small integer for a groupBy field list. */
+export function groupShapeId(fields: ReadonlyArray<string>): number {
+  const name = fields.join(",");
+  let id = shapes.get(name);
+  if (id === undefined) shapes.set(name, (id = shapes.size));
+  return id;
 }

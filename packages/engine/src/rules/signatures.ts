@@ -8,58 +8,79 @@ const MAX_MATCH_INPUT = 8192;
 const MEMO_LIMIT = 50_000;
 
 type Field = "path" | "uri" | "query" | "userAgent" | "referer" | "method";
+const FIELDS: Field[] = ["path", "uri", "query", "userAgent", "referer", "method"];
 
 interface EntryMatcher {
   /** Returns the first matching entry, or undefined. */
   match(value: string): ListEntry | undefined;
 }
 
-interface ClassMatcher {
-  cls: string;
-  fields: Field[];
-  exploit: boolean;
-  matcher: EntryMatcher;
-  memo: Map<string, ListEntry | null>;
+/** Every signature class that reads one field, matched together and memoised per value. */
+interface FieldMatcher {
+  field: Field;
+  classes: Array<{ cls: string; exploit: boolean; matcher: EntryMatcher }>;
+  memo: Map<string, SignatureHit[] | null>;
 }
 
 export class SignatureMatcher {
-  private readonly classes: ClassMatcher[];
+  private readonly fields: FieldMatcher[];
+  readonly size: number;
 
   constructor(pack: RulePackDoc) {
-    this.classes = Object.entries(pack.signatures)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([cls, spec]) => ({
-        cls,
-        fields: spec.fields,
-        exploit: spec.exploit,
-        matcher: firstOf((Array.isArray(spec.list) ? spec.list : [spec.list]).map((l) => compileList(pack.lists[l].entries, pack.lists[l].spec.caseSensitive))),
-        memo: new Map(),
-      }));
+    const classes = Object.entries(pack.signatures).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    this.size = classes.length;
+    this.fields = FIELDS.map((field) => ({
+      field,
+      memo: new Map(),
+      classes: classes
+        .filter(([, spec]) => spec.fields.includes(field))
+        .map(([cls, spec]) => ({
+          cls,
+          exploit: spec.exploit,
+          matcher: firstOf((Array.isArray(spec.list) ? spec.list : [spec.list]).map((l) => compileList(pack.lists[l].entries, pack.lists[l].spec.caseSensitive))),
+        })),
+    })).filter((f) => f.classes.length > 0);
   }
 
-  get size(): number {
-    return this.classes.length;
-  }
-
+  /** Classes the event matched, each once (the first field that matched it wins), in class order. */
   hits(e: HTTPEvent): SignatureHit[] | undefined {
     let out: SignatureHit[] | undefined;
-    for (const c of this.classes) {
-      for (const f of c.fields) {
-        const value = fieldValue(e, f);
-        if (!value) continue;
-        let entry = c.memo.get(value);
-        if (entry === undefined) {
-          entry = c.matcher.match(value.length > MAX_MATCH_INPUT ? value.slice(0, MAX_MATCH_INPUT) : value) ?? null;
-          if (c.memo.size >= MEMO_LIMIT) c.memo.clear();
-          c.memo.set(value, entry);
+    // Memoised arrays are shared between events: merge into a fresh array instead of mutating one.
+    let owned = false;
+    for (const f of this.fields) {
+      const value = fieldValue(e, f.field);
+      if (!value) continue;
+      let found = f.memo.get(value);
+      if (found === undefined) {
+        found = this.match(f, value.length > MAX_MATCH_INPUT ? value.slice(0, MAX_MATCH_INPUT) : value);
+        if (f.memo.size >= MEMO_LIMIT) f.memo.clear();
+        f.memo.set(value, found);
+      }
+      if (!found) continue;
+      if (!out) {
+        out = found;
+        continue;
+      }
+      for (const h of found) {
+        if (out.some((o) => o.cls === h.cls)) continue;
+        if (!owned) {
+          out = [...out];
+          owned = true;
         }
-        if (entry) {
-          (out ??= []).push({ cls: c.cls, entry: entry.value, tag: entry.tag, exploit: c.exploit });
-          break;
-        }
+        out.push(h);
       }
     }
+    if (owned) out!.sort((a, b) => (a.cls < b.cls ? -1 : a.cls > b.cls ? 1 : 0));
     return out;
+  }
+
+  private match(f: FieldMatcher, input: string): SignatureHit[] | null {
+    let found: SignatureHit[] | null = null;
+    for (const c of f.classes) {
+      const entry = c.matcher.match(input);
+      if (entry) (found ??= []).push({ cls: c.cls, entry: entry.value, tag: entry.tag, exploit: c.exploit });
+    }
+    return found;
   }
 }
 

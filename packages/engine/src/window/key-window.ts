@@ -7,9 +7,16 @@ const PEAK_SPAN_MS = 1000;
 /**
  * The events of one key inside a rule's window, with counters kept incrementally so every condition is
  * O(1) to evaluate (percentiles excepted). The window is (t − W, t]: callers expire events with ts ≤ t − W.
+ *
+ * Timestamps and statuses are kept for every event; the events themselves only where a metric or the
+ * incident needs them. A rule whose conditions read only counts and status classes ("lean", e.g. 5xx ratio
+ * over all traffic) keeps only its signal-class events (the 5xx): the requests around them cost two numbers
+ * each instead of a retained object graph, and an incident opened now learns their count and status only.
  */
 export class KeyWindow {
-  private events: ObservedEvent[] = [];
+  private ts: number[] = [];
+  private status: number[] = [];
+  private evs: Array<ObservedEvent | undefined> = [];
   private head = 0;
   private rpsHead = 0;
   private readonly distinct: Map<string, Map<string, number>>;
@@ -17,38 +24,71 @@ export class KeyWindow {
   private sigTotal = 0;
   private readonly statusClass = [0, 0, 0, 0, 0, 0];
 
-  constructor(private readonly rule: CompiledRule) {
+  constructor(
+    private readonly rule: CompiledRule,
+    /** Set for lean rules: the status class (5 for 5xx) whose first occurrence starts an incident. */
+    private readonly leanSignal?: number,
+  ) {
     this.distinct = new Map(rule.distinctFields.map((f) => [f, new Map()]));
   }
 
   get size(): number {
-    return this.events.length - this.head;
+    return this.ts.length - this.head;
   }
 
   get oldestTs(): number | undefined {
-    return this.head < this.events.length ? this.events[this.head].e.ts : undefined;
+    return this.head < this.ts.length ? this.ts[this.head] : undefined;
   }
 
-  /** Events currently inside the window, oldest first. */
+  /** Events currently kept inside the window, oldest first. */
   *contents(): Iterable<ObservedEvent> {
-    for (let i = this.head; i < this.events.length; i++) yield this.events[i];
+    for (let i = this.head; i < this.evs.length; i++) {
+      const ev = this.evs[i];
+      if (ev) yield ev;
+    }
+  }
+
+  /**
+   * Everything in the window from the first event of `fromClass` on (all of it when undefined), as kept:
+   * full events, or timestamp and status for the requests a lean window did not keep.
+   */
+  *replay(fromClass: number | undefined): Iterable<ObservedEvent | { ts: number; status: number }> {
+    let i = this.head;
+    if (fromClass !== undefined) while (i < this.ts.length && Math.floor(this.status[i] / 100) !== fromClass) i++;
+    for (; i < this.ts.length; i++) yield this.evs[i] ?? { ts: this.ts[i], status: this.status[i] };
   }
 
   add(ev: ObservedEvent): void {
-    this.events.push(ev);
-    this.apply(ev, 1);
+    const c = Math.floor(ev.e.status / 100);
+    this.ts.push(ev.e.ts);
+    this.status.push(ev.e.status);
+    if (this.leanSignal === undefined) {
+      this.evs.push(ev);
+      this.apply(ev, 1);
+    } else this.evs.push(c === this.leanSignal ? ev : undefined);
+    if (c >= 1 && c <= 5) this.statusClass[c]++;
   }
 
   /** Removes events with ts ≤ cutoff. */
   expireThrough(cutoff: number): void {
-    const evs = this.events;
-    while (this.head < evs.length && evs[this.head].e.ts <= cutoff) this.apply(evs[this.head++], -1);
-    if (this.head === evs.length) {
-      this.events = [];
+    const ts = this.ts;
+    while (this.head < ts.length && ts[this.head] <= cutoff) {
+      const i = this.head++;
+      const c = Math.floor(this.status[i] / 100);
+      if (c >= 1 && c <= 5) this.statusClass[c]--;
+      if (this.leanSignal === undefined) this.apply(this.evs[i]!, -1);
+      this.evs[i] = undefined;
+    }
+    if (this.head === ts.length) {
+      this.ts = [];
+      this.status = [];
+      this.evs = [];
       this.head = 0;
       this.rpsHead = 0;
-    } else if (this.head > 1024 && this.head * 2 > evs.length) {
-      this.events = evs.slice(this.head);
+    } else if (this.head > 1024 && this.head * 2 > ts.length) {
+      this.ts = ts.slice(this.head);
+      this.status = this.status.slice(this.head);
+      this.evs = this.evs.slice(this.head);
       this.rpsHead = Math.max(0, this.rpsHead - this.head);
       this.head = 0;
     }
@@ -75,10 +115,10 @@ export class KeyWindow {
 
   /** Events in (now − 1 s, now]: a threshold on it holds at some moment iff the window's 1 s peak reaches it. */
   private trailingSecond(now: number): number {
-    const evs = this.events;
+    const ts = this.ts;
     if (this.rpsHead < this.head) this.rpsHead = this.head;
-    while (this.rpsHead < evs.length && evs[this.rpsHead].e.ts <= now - PEAK_SPAN_MS) this.rpsHead++;
-    return evs.length - this.rpsHead;
+    while (this.rpsHead < ts.length && ts[this.rpsHead] <= now - PEAK_SPAN_MS) this.rpsHead++;
+    return ts.length - this.rpsHead;
   }
 
   private percentile(field: Parameters<typeof getField>[1], p: number): number {
@@ -93,8 +133,6 @@ export class KeyWindow {
   }
 
   private apply(ev: ObservedEvent, delta: 1 | -1): void {
-    const cls = Math.floor(ev.e.status / 100);
-    if (cls >= 1 && cls <= 5) this.statusClass[cls] += delta;
     const hits = ev.signatures?.get(this.rule.pack.name);
     if (hits) {
       this.sigTotal += delta;

@@ -2,7 +2,7 @@
  * The benchmark suite (`npm run bench`): generates the logs, runs every scenario in fresh child processes
  * under each installed runtime, times the peers on the same files, profiles scenario 2 and writes RESULTS.md.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -12,7 +12,7 @@ import { ensureDataset, sliceDataset, type Dataset } from "./lib/datasets.js";
 import { machineInfo } from "./lib/machine.js";
 import { stats, timeProcess } from "./lib/measure.js";
 import { hotSpots } from "./lib/profile.js";
-import { renderResults, type CliRun, type ScenarioRun } from "./lib/report.js";
+import { renderResults, type CliRun, type Report, type ScenarioRun } from "./lib/report.js";
 import { runCrowdsec, runPeers, type PeerResult, type PeerSkip } from "./peers/peers.js";
 import type { ChildResult, ChildSpec } from "./scenarios/protocol.js";
 
@@ -23,8 +23,9 @@ const RULES = join(ROOT, "rules");
 const CLI_BIN = join(ROOT, "packages/cli/bin/edgeproof.js");
 
 const USAGE = `usage: npm run bench -- [--quick] [--lines N] [--repeats R] [--only 1,2,3,4,5,peers,profile]
-                       [--runtimes node,bun,deno] [--results FILE]
-  --quick      100k lines, 1 repeat, small worst cases; writes bench/out/RESULTS-quick.md unless --results is given`;
+                       [--runtimes node,bun,deno] [--results FILE] [--render-only]
+  --quick        100k lines, 1 repeat, small worst cases; writes bench/out/RESULTS-quick.md unless --results is given
+  --render-only  re-render the results file from the raw figures the last run saved in bench/out/`;
 
 const log = (s: string) => process.stderr.write(`[bench] ${s}\n`);
 
@@ -70,6 +71,8 @@ async function bundleChild(): Promise<void> {
     target: "es2022",
     outfile: CHILD,
     logLevel: "warning",
+    // recheck (the rule loader's ReDoS check) finds its worker through import.meta.url, which bundling breaks.
+    external: ["recheck"],
     // Bun and Deno run the bundle too; a require shim lets CJS dependencies inside it load under ESM.
     banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
   });
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
       only: { type: "string" },
       runtimes: { type: "string", default: "node,bun,deno" },
       results: { type: "string" },
+      "render-only": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -108,6 +112,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(lines) || lines <= 0 || !Number.isInteger(repeats) || repeats <= 0) throw new Error(USAGE);
   const only = new Set((values.only ?? "1,2,3,4,5,peers,profile").split(","));
   const resultsFile = resolve(ROOT, values.results ?? (quick ? "bench/out/RESULTS-quick.md" : "bench/RESULTS.md"));
+  if (values["render-only"]) {
+    writeResults(JSON.parse(readFileSync(rawFile(resultsFile), "utf8")) as Report, resultsFile);
+    return;
+  }
   const command = `npm run bench${process.argv.length > 2 ? " -- " + process.argv.slice(2).join(" ") : ""}`;
   const machine = machineInfo();
   log(`${machine.cpu}, ${machine.nproc} cores, ${machine.ramGB} GB, node ${machine.node}`);
@@ -201,9 +209,19 @@ async function main(): Promise<void> {
     log(`profile: ${prof ? join(dir, prof) : "none written"}`);
   }
 
-  const md = renderResults({ command, machine, lines, repeats, quick, datasets: { upstreaminfo, combined, growth, worst, slice }, scenarioRuns, cliRuns, peers, peerSkips, skipped, profile });
+  const report: Report = { command, machine, lines, repeats, quick, datasets: { upstreaminfo, combined, growth, worst, slice }, scenarioRuns, cliRuns, peers, peerSkips, skipped, profile };
+  writeFileSync(rawFile(resultsFile), JSON.stringify(report));
+  writeResults(report, resultsFile);
+}
+
+/** Raw figures beside the outputs (git-ignored), so the table can be re-rendered without a 30-minute rerun. */
+function rawFile(resultsFile: string): string {
+  return join(OUT, `${resultsFile.replace(/^.*\//, "").replace(/\.md$/, "")}.json`);
+}
+
+function writeResults(report: Report, resultsFile: string): void {
   mkdirSync(join(resultsFile, ".."), { recursive: true });
-  writeFileSync(resultsFile, md);
+  writeFileSync(resultsFile, renderResults(report));
   log(`wrote ${resultsFile}`);
 }
 

@@ -1,5 +1,5 @@
 /** Modules Grafana provides to plugins at runtime (create-plugin's webpack externals); never bundled. */
-export const GRAFANA_EXTERNALS = [
+export const GRAFANA_EXTERNALS: Array<string | RegExp> = [
   "react",
   "react-dom",
   "react/jsx-runtime",

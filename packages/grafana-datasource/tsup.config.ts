@@ -1,5 +1,5 @@
 import { defineConfig } from "tsup";
-import { GRAFANA_EXTERNALS } from "./externals.mjs";
+import { GRAFANA_EXTERNALS } from "./externals";
 
 // Step 1 of 2: TypeScript/JSX to one ESM file with Grafana's shared modules left as imports.
 // Step 2 (rollup.config.mjs) turns it into the AMD module Grafana's SystemJS loader expects.

@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync, statSync, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadRulePack, type RulePackDoc } from "@edgeproof/engine";
+import { assertSafeRegexes, loadRulePack, type RulePackDoc } from "@edgeproof/engine";
+import { recheckChecker } from "./regex-check.js";
+import { yamlPositions } from "./rule-tests/yaml-position.js";
 
 const PACK_FILE = /\.ya?ml$/;
 
@@ -28,17 +30,22 @@ export function packFiles(paths: string[]): string[] {
 
 /**
  * Loads packs; list files resolve next to the pack first, then in its parent (so `rules/security/x.yaml`
- * can name `lists/...` shared by every pack under `rules/`). Throws RulePackError naming file:line:col.
+ * can name `lists/...` shared by every pack under `rules/`). Throws RulePackError naming file:line:col, also for
+ * a regex that could backtrack catastrophically, unless `regexSafety` is false (for `rule lint`, which reports
+ * those as findings next to its other ones).
  */
-export function loadPacks(paths: string[]): RulePackDoc[] {
+export function loadPacks(paths: string[], { regexSafety = true }: { regexSafety?: boolean } = {}): RulePackDoc[] {
   return packFiles(paths).map((file) => {
     const dir = dirname(file);
-    return loadRulePack(readFileSync(file, "utf8"), file, (p) => {
+    const text = readFileSync(file, "utf8");
+    const pack = loadRulePack(text, file, (p) => {
       for (const base of [dir, dirname(dir)]) {
         const candidate = resolve(base, p);
         if (existsSync(candidate)) return readFileSync(candidate, "utf8");
       }
       return undefined;
     });
+    // Pack regexes run on hostile input: refuse, at load, any that can backtrack catastrophically.
+    return regexSafety ? assertSafeRegexes(pack, recheckChecker, (path) => yamlPositions(text)(path)) : pack;
   });
 }

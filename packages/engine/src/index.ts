@@ -28,3 +28,14 @@ export {
   type CriLine,
   type RequestParts,
 } from "./parse/index.js";
+export { createRedactor, DEFAULT_SECRET_PARAMS, REDACTED, type Redactor } from "./incident/redact.js";
+export {
+  assertSafeRegexes,
+  unsafeRegexProblems,
+  packRegexes,
+  regexVerdict,
+  isTriviallyLinear,
+  type RegexChecker,
+  type RegexDiagnostics,
+  type PackRegex,
+} from "./rules/regex-safety.js";

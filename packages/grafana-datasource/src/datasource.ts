@@ -13,6 +13,7 @@ import { lastValueFrom } from "rxjs";
 import type * as z from "zod/mini";
 import { annotationsFrame, detailFrames, incidentsFrame, summaryFrames, timeseriesFrames } from "./frames";
 import {
+  ALL_VALUES,
   Capabilities,
   DEFAULT_QUERY,
   IncidentDetail,
@@ -70,7 +71,8 @@ export class DataSource extends DataSourceApi<EdgeproofQuery, EdgeproofOptions> 
       case "incident": {
         const id = getTemplateSrv().replace(q.incidentId ?? "", scopedVars).trim();
         if (!id || id.startsWith("$")) return [];
-        return detailFrames(q.refId, await this.get(`/api/incidents/${encodeURIComponent(id)}`, IncidentDetail, {}));
+        const frames = detailFrames(q.refId, await this.get(`/api/incidents/${encodeURIComponent(id)}`, IncidentDetail, {}));
+        return q.part ? frames.filter((f) => f.name === q.part) : frames;
       }
       case "summary":
         return summaryFrames(q.refId, await this.get("/api/summary", Summary, q.useDashboardRange ? { ...filters, ...range } : filters));
@@ -123,7 +125,7 @@ export class DataSource extends DataSourceApi<EdgeproofQuery, EdgeproofOptions> 
       if (!raw) continue;
       const v = tpl.replace(raw, scopedVars, "csv").trim();
       // An unset variable or "All" is no constraint.
-      if (v && !v.startsWith("$") && v !== "$__all") out[k] = v;
+      if (v && !v.startsWith("$") && !v.split(",").some((x) => ALL_VALUES.includes(x))) out[k] = v;
     }
     return out;
   }

@@ -17,12 +17,20 @@ export interface EdgeproofQuery extends DataQuery, Filters {
   queryType?: QueryType;
   /** Incident detail: the id, usually `$incident`. */
   incidentId?: string;
+  /** Incident detail: only this frame (for panels that show one part), default all. */
+  part?: DetailPart;
   limit?: number;
   /** Time series: one series per host or per upstream. */
   by?: "host" | "upstream";
   /** Summary: count over the dashboard range instead of the server's last 24h of event time. */
   useDashboardRange?: boolean;
 }
+
+export const DETAIL_PARTS = ["proof", "evidence", "thresholds", "rca", "recommendations"] as const;
+export type DetailPart = (typeof DETAIL_PARTS)[number];
+
+/** Values of a template variable's "All" option: no constraint. */
+export const ALL_VALUES = ["*", "$__all"];
 
 export const DEFAULT_QUERY: Partial<EdgeproofQuery> = { queryType: "incidents", limit: 100 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,11 +58,11 @@ describe("edgeproof test (process)", () => {
 
   it("writes the markdown report with the agreement figures", () => {
     const out = join(dir, "report.md");
-    const r = run("test", "fixtures/conformance/crowdsec-hub/nginx-http-sensitive-files", "fixtures/conformance/crowdsec-hub/CVE-2017-9841", "--report", "markdown", "-o", out);
+    const r = run("test", "fixtures/conformance/crowdsec-hub/nginx-http-sensitive-files", "fixtures/conformance/crowdsec-hub/http-dos-switching-ua", "--report", "markdown", "-o", out);
     expect(r.code, r.out + r.err).toBe(0);
     const md = readFileSync(out, "utf8");
     expect(md).toContain("by test: **1 agree / 2**");
-    expect(md).toMatch(/\| fixtures\/conformance\/crowdsec-hub\/CVE-2017-9841 \| clientIp=1\.2\.3\.4 \| flags \| none \| \*\*no\*\* \| the exploit request/);
+    expect(md).toMatch(/\| fixtures\/conformance\/crowdsec-hub\/http-dos-switching-ua \| clientIp=1\.2\.3\.4 \| flags \| none \| \*\*no\*\* \| the same path requested with rotating user agents/);
   });
 
   it("a usage error exits 2", () => {
@@ -74,7 +74,11 @@ describe("edgeproof lint (process)", () => {
   it("the default packs are clean and fully covered", () => {
     const r = run("lint", "rules");
     expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain("coverage: 100% of 12 rules");
+    const rules = readdirSync(join(repo, "rules"), { recursive: true, encoding: "utf8" })
+      .filter((f) => /^(security|reliability)\/[^/]+\.yaml$/.test(f))
+      .reduce((n, f) => n + (readFileSync(join(repo, "rules", f), "utf8").match(/^  - id: /gm)?.length ?? 0), 0);
+    expect(rules).toBeGreaterThan(10);
+    expect(r.out).toContain(`coverage: 100% of ${rules} rules`);
   });
 
   it("an invalid pack exits 2 with one file:line:col error per problem", () => {

@@ -1,4 +1,5 @@
-import { checkSync } from "recheck";
+import { createRequire } from "node:module";
+import type * as Recheck from "recheck";
 import type { RulePackDoc } from "@edgeproof/engine";
 import type { LintFinding } from "./lint-checks.js";
 
@@ -8,6 +9,8 @@ import type { LintFinding } from "./lint-checks.js";
  */
 export function regexFindings(pack: RulePackDoc, timeoutMs: number): LintFinding[] {
   const out: LintFinding[] = [];
+  // Loaded at run time, not bundled: recheck finds its worker and native checker relative to its own files.
+  const { checkSync } = createRequire(import.meta.url)("recheck") as typeof Recheck;
   const check = (source: string, path: Array<string | number>) => {
     const d = checkSync(source, "", { timeout: timeoutMs });
     if (d.status === "vulnerable") out.push({ level: "error", path, message: `regex /${source}/ is not linear-time (ReDoS, ${d.complexity.type}${d.attack ? `; attack string e.g. ${JSON.stringify(d.attack.pattern)}` : ""})` });

@@ -1,4 +1,4 @@
-import { parseLine, type Incident, type Pipeline, type PipelineOptions, type SourceRef } from "@edgeproof/engine";
+import { Pipeline, type HTTPEvent, type Incident, type PipelineOptions, type SourceRef } from "@edgeproof/engine";
 import { SeriesCounter } from "./counters.js";
 import type { Store, UpsertResult } from "./store.js";
 
@@ -17,30 +17,30 @@ export interface IncidentEvent {
  * counted twice and nothing is announced twice.
  */
 export class Aggregator {
+  readonly pipeline: Pipeline;
   private readonly counter = new SeriesCounter();
   private newestMs = -Infinity;
+  /** Whether the line being pushed is new (counted) or replayed after a restart (already counted). */
+  private live = false;
 
   constructor(
-    readonly pipeline: Pipeline,
+    options: PipelineOptions,
     private readonly store: Store,
-    private readonly parse: Pick<PipelineOptions, "format" | "host">,
     private readonly emit: (e: IncidentEvent) => void,
-  ) {}
+  ) {
+    // Closed incidents go to the store through drainChanges(); the engine keeps only what is open.
+    this.pipeline = new Pipeline({ ...options, retainClosed: false, onEvent: (e) => this.count(e) });
+  }
 
   line(text: string, lineNo: number, source: SourceRef, live: boolean): void {
-    const r = parseLine(text, { line: lineNo, file: source.file, labels: source.labels, format: this.parse.format, host: this.parse.host });
-    if (!r.ok) {
-      // The engine re-parses it to count the rejection by reason and keep error-log lines as RCA evidence.
-      this.pipeline.pushLine(text, lineNo, source);
-      return;
-    }
-    if (live) {
-      this.counter.add(r.event);
-      if (r.event.ts > this.newestMs) this.newestMs = r.event.ts;
-    }
-    // pushEvent skips the engine's own parse; keep its `lines` total equal to events + rejected.
-    this.pipeline.stats.lines++;
-    this.pipeline.pushEvent(r.event);
+    this.live = live;
+    this.pipeline.pushLine(text, lineNo, source);
+  }
+
+  private count(e: HTTPEvent): void {
+    if (!this.live) return;
+    this.counter.add(e);
+    if (e.ts > this.newestMs) this.newestMs = e.ts;
   }
 
   /** No source has anything new: declare the watermark so quiet incidents can close. */
@@ -54,7 +54,7 @@ export class Aggregator {
    */
   commit(cursors: Array<[string, unknown]>, refreshOpen: boolean): void {
     const changes: Incident[] = this.pipeline.drainChanges().map((c) => c.incident);
-    if (refreshOpen) for (const inc of this.pipeline.snapshot()) if (inc.status === "open") changes.push(inc);
+    if (refreshOpen) changes.push(...this.pipeline.openIncidents());
     const counts = this.counter.take();
     const events: IncidentEvent[] = [];
     this.store.commit(() => {

@@ -38,6 +38,8 @@ export class FileTail implements Source {
   private linesRead = 0;
   private size = 0;
   private reachedEnd = false;
+  /** A .gz file, decompressed whole when opened; its cursor counts lines instead of bytes. */
+  private gz: { lines: string[]; at: number } | undefined;
 
   constructor(
     readonly path: string,
@@ -60,7 +62,9 @@ export class FileTail implements Source {
 
   async poll(sink: LineSink, nowMs: number): Promise<boolean> {
     try {
-      return await this.step(sink, nowMs);
+      const moved = await this.step(sink, nowMs);
+      this.lastError = undefined;
+      return moved;
     } catch (err) {
       this.state = "error";
       this.lastError = (err as Error).message;
@@ -81,16 +85,16 @@ export class FileTail implements Source {
       }
       await this.openAt(st.ino, st.size);
     }
-    let moved = false;
     if (st && st.ino !== this.ino) {
       // Rotated: what the old file still holds belongs before the new file's lines.
-      moved = (await this.readAvailable(sink, nowMs, Infinity)) || moved;
+      await this.readAvailable(sink, nowMs, Infinity);
       this.flushPartial(sink);
       await this.fh?.close();
       this.fh = undefined;
       await this.openAt(st.ino, st.size);
       return true;
     }
+    let moved = false;
     if (st && st.size < this.offset) {
       this.offset = 0;
       this.lineNo = 0;
@@ -110,15 +114,13 @@ export class FileTail implements Source {
     this.size = size;
     const saved = this.saved;
     this.saved = undefined;
-    if (saved && saved.ino === ino && saved.offset <= size) this.replayUntil = saved.offset;
+    this.replayUntil = saved && saved.ino === ino && saved.offset <= size ? saved.offset : 0;
     this.offset = 0;
     this.lineNo = 0;
     this.cutter.reset();
     this.state = this.replayUntil > 0 ? "replaying" : "catching-up";
     if (this.path.endsWith(".gz")) await this.readGzip(size);
   }
-
-  private gz: { lines: string[]; at: number } | undefined;
 
   private async readGzip(size: number): Promise<void> {
     if (size > MAX_GZ_BYTES) throw new Error(`${this.path}: compressed file over ${MAX_GZ_BYTES} bytes; decompress it or stream it on stdin`);

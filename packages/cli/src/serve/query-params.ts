@@ -45,9 +45,16 @@ export function encodeCursor(c: PageCursor): string {
   return Buffer.from(JSON.stringify([c.startMs, c.id])).toString("base64url");
 }
 
-export const IncidentsQuery = z.object({ ...filterShape, limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: Cursor.optional() }).strict();
+/** An empty or reversed range is a mistake worth a 400, not an empty answer. */
+const ordered = <T extends { from?: number; to?: number }>(q: T) => q.from === undefined || q.to === undefined || q.from < q.to;
+const orderedMsg = { message: "from must be before to", path: ["from"] };
 
-export const SummaryQuery = z.object(filterShape).strict();
+export const IncidentsQuery = z
+  .object({ ...filterShape, limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: Cursor.optional() })
+  .strict()
+  .refine(ordered, orderedMsg);
+
+export const SummaryQuery = z.object(filterShape).strict().refine(ordered, orderedMsg);
 
 export const TimeseriesQuery = z
   .object({
@@ -59,7 +66,8 @@ export const TimeseriesQuery = z
       .transform((s) => parseDuration(s)!)
       .optional(),
   })
-  .strict();
+  .strict()
+  .refine(ordered, orderedMsg);
 
 type FilterInput = z.infer<typeof SummaryQuery>;
 

@@ -126,6 +126,7 @@ describe("edgeproof serve over the demo fixtures", () => {
     await bad("/api/incidents?clientIP=1.2.3.4", /unknown parameter\(s\): clientIP/);
     await bad("/api/timeseries?step=10s", /^step: step must be a duration of at least 1m/m);
     await bad("/api/timeseries?by=pod", /^by: /m);
+    await bad("/api/summary?from=2026-11-21T00:00:00Z&to=2026-11-20T00:00:00Z", /^from: from must be before to$/m);
   });
 
   it("is read-only, documents itself and reports capabilities and metrics", async () => {

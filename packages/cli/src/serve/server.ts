@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from "node:fs";
 import { serve as nodeServe, type ServerType } from "@hono/node-server";
 import type { IncomingMessage } from "node:http";
-import { Pipeline, type PipelineOptions } from "@edgeproof/engine";
+import type { PipelineOptions } from "@edgeproof/engine";
 import { pipelineOptions } from "../commands/run.js";
 import { resolveInputs } from "../input/read-sources.js";
 import { rcaHook } from "../sources/k8s.js";
@@ -43,8 +43,8 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   mkdirSync(s.dataDir, { recursive: true });
   const store = new Store(s.dataDir);
   const hub = new EventHub();
-  const pipeline = new Pipeline({ ...base, rca: rca.hook });
-  const agg = new Aggregator(pipeline, store, base, (e) => hub.publish(e));
+  const agg = new Aggregator({ ...base, rca: rca.hook }, store, (e) => hub.publish(e));
+  const pipeline = agg.pipeline;
 
   const sources: Source[] = [];
   const addFile = (path: string) => {

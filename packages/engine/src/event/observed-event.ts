@@ -6,6 +6,8 @@ export interface ObservedEvent {
   isStatic: boolean;
   /** Signature classes this event matched, per pack name; absent when none. */
   signatures: Map<string, SignatureHit[]> | undefined;
+  /** The log line as read ("" for events pushed already parsed): the tie-break among equal timestamps. */
+  raw: string;
   /** Group keys by groupBy shape (see groupKeyCached): most rules share a few shapes, so each is built once. */
   keys: Array<string | null | undefined>;
 }
@@ -33,11 +35,12 @@ export function requestUri(e: HTTPEvent): string {
 }
 
 /**
- * Total order of release: event time, then input position. File and line travel with the event, so
- * neither chunking nor reordering within the lateness can change it.
+ * Order of release among events with the same timestamp: the line's content first, so the same lines in any
+ * arrival order (even renumbered, as when a log is re-sorted or merged) release alike; then input position,
+ * which separates identical lines.
  */
-export function compareObserved(a: ObservedEvent, b: ObservedEvent): number {
-  if (a.e.ts !== b.e.ts) return a.e.ts - b.e.ts;
+export function compareSameTime(a: ObservedEvent, b: ObservedEvent): number {
+  if (a.raw !== b.raw) return a.raw < b.raw ? -1 : 1;
   const fa = a.e.source.file ?? "";
   const fb = b.e.source.file ?? "";
   if (fa !== fb) return fa < fb ? -1 : 1;

@@ -26,8 +26,9 @@ export interface Redactor {
 
 // Whole tokens, recognisable wherever they appear.
 const TOKEN_PATTERNS: RegExp[] = [
-  // JWT / JWS / JWE: base64url JSON header `{"` is always `eyJ`.
-  /eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){0,3}/g,
+  // JWT / JWS / JWE: base64url JSON header `{"` is always `eyJ`. Only at the start of a base64url run, so a run of
+  // `eyJeyJ…` without dots costs one scan, not one per occurrence.
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}(?:\.[A-Za-z0-9_-]*){0,3}/g,
   /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g,
   /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/g,
   /\bglpat-[A-Za-z0-9_-]{20,}/g,
@@ -35,14 +36,17 @@ const TOKEN_PATTERNS: RegExp[] = [
   /\b[sr]k_(?:live|test)_[A-Za-z0-9]{16,}/g,
   /\bAIza[0-9A-Za-z_-]{35}/g,
 ];
-// `scheme://user:password@host`, also percent-encoded inside another URL's parameter.
-const USERINFO = /([a-z][a-z0-9+.-]*(?::\/\/|%3a%2f%2f))[^\s/@?#]+(?:@|%40)/gi;
+// `scheme://user:password@host`, also percent-encoded inside another URL's parameter. Both runs are bounded:
+// unbounded, a long run of letters (or of encoded `://`) without `@` would be rescanned from every position.
+// (Redaction only runs on what an incident shows, at most a few dozen strings, never per input line.)
+const USERINFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}(?::\/\/|%3a%2f%2f))[^\s/@?#]{1,512}(?:@|%40)/gi;
 const AUTH_SCHEME = /\b(Bearer|Basic|Digest|Token|Negotiate|NTLM)(\s+|%20|\+)[A-Za-z0-9._~+/=-]{8,}/gi;
 // Header dumps inside a line (`Cookie: a=1; b=2`): the whole value up to the end of the line.
 const HEADER = /\b((?:proxy-)?authorization|(?:set-)?cookie|x-api-key|x-auth-token|x-amz-security-token)(\s*:\s*)[^\r\n]+/gi;
-// `name=value` pairs after a URL delimiter, raw or percent-encoded (a URL nested in another URL's parameter).
-const PARAM =
-  /(^|[?&;#/\s,]|%(?:3f|26|3b|23|2f))((?:(?!%(?:3d|26|3b|23|3f|2f))[^=&;#?/\s,])+)(=|%3d)((?:(?!%(?:26|3b|23))[^&;#\s,"'])*)/gi;
+// `name=` after a URL delimiter, raw or percent-encoded (a URL nested in another URL's parameter: `next=%2Fcb%3Fcode%3DX`).
+const KEY = /(^|[?&;#/\s,]|%(?:3f|26|3b|23|2f))((?:(?!%(?:3d|26|3b|23|3f|2f))[^=&;#?/\s,])+)(?:=|%3d)/gi;
+// A secret's value runs to the next pair, so it is removed whole whatever it contains (`/`, `?`, `=`).
+const VALUE = /(?:(?!%(?:26|3b|23))[^&;#\s,"'])*/y;
 
 /** A redactor for the given secret parameter names (see DEFAULT_SECRET_PARAMS for how names match). */
 export function createRedactor(secretParams: readonly string[] = DEFAULT_SECRET_PARAMS): Redactor {
@@ -68,13 +72,27 @@ export function createRedactor(secretParams: readonly string[] = DEFAULT_SECRET_
   function text(input: string): string {
     let out = input;
     for (const re of TOKEN_PATTERNS) out = out.replace(re, REDACTED);
-    return out
-      .replace(USERINFO, `$1${REDACTED}@`)
-      .replace(AUTH_SCHEME, `$1$2${REDACTED}`)
-      .replace(HEADER, `$1$2${REDACTED}`)
-      .replace(PARAM, (all, lead: string, name: string, eq: string, value: string) =>
-        value && value !== REDACTED && isSecretName(name) ? `${lead}${name}${eq}${REDACTED}` : all,
-      );
+    out = out.replace(USERINFO, `$1${REDACTED}@`).replace(AUTH_SCHEME, `$1$2${REDACTED}`).replace(HEADER, `$1$2${REDACTED}`);
+    return secretValues(out);
+  }
+
+  // Scanning goes on right after each non-secret `name=`, so pairs nested in its value are found at any depth,
+  // and every character is looked at a bounded number of times.
+  function secretValues(input: string): string {
+    let out = "";
+    let last = 0;
+    KEY.lastIndex = 0;
+    for (let m = KEY.exec(input); m; m = KEY.exec(input)) {
+      if (!isSecretName(m[2])) continue;
+      const start = KEY.lastIndex;
+      VALUE.lastIndex = start;
+      VALUE.exec(input);
+      const end = VALUE.lastIndex;
+      if (end === start || input.startsWith(REDACTED, start)) continue;
+      out += input.slice(last, start) + REDACTED;
+      last = KEY.lastIndex = end;
+    }
+    return out + input.slice(last);
   }
 
   return { isSecretName, query: text, text };

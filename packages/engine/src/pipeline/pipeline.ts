@@ -12,6 +12,7 @@ import type { Incident, IncidentKey, Rca } from "../incident/incident.js";
 import { LineSplitter } from "./line-splitter.js";
 import type { RunStats } from "./stats.js";
 import { isoTime } from "../util/time.js";
+import { redactText } from "../incident/redact.js";
 
 export interface PipelineOptions {
   packs: RulePackDoc[];
@@ -24,6 +25,13 @@ export interface PipelineOptions {
   until?: number;
   /** Record the full condition timeline of keys matching this (for `explain`). */
   explain?: IncidentKey;
+  /** Called with every parsed event (before --since/--until and lateness), e.g. for request-rate counters. */
+  onEvent?: (e: HTTPEvent) => void;
+  /**
+   * Keep closed incidents for snapshot()/flush() (default). A long-running caller that takes closed
+   * incidents from drainChanges() sets false so memory stays bounded by what is open.
+   */
+  retainClosed?: boolean;
   /** Root-cause analysis for reliability incidents, e.g. `analyzeReliability` against a Kubernetes snapshot. */
   rca?: (input: RcaInput) => Rca | undefined;
 }
@@ -76,7 +84,7 @@ export class Pipeline {
       opened: (d: IncidentDraft) => this.changes.push({ type: "opened", incident: this.build(d) }),
       closed: (d: IncidentDraft) => {
         const inc = this.build(d);
-        this.closed.push(inc);
+        if (this.opts.retainClosed !== false) this.closed.push(inc);
         this.changes.push({ type: "closed", incident: inc });
       },
     };
@@ -111,28 +119,37 @@ export class Pipeline {
       if (reason === "not-access-log") this.keepNonAccess(text);
       this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
       if (!this.counters.rejectedSamples[reason]) {
-        this.counters.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: r.rejected.sample, detail: r.rejected.detail };
+        this.counters.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: redactText(r.rejected.sample), detail: r.rejected.detail };
       }
       return;
     }
-    this.pushEvent(r.event);
+    this.pushEvent(r.event, text);
   }
 
-  pushEvent(e: HTTPEvent): void {
+  /** An event parsed elsewhere; `raw` is its log line, which orders events that share a timestamp. */
+  pushEvent(e: HTTPEvent, raw = ""): void {
     const s = this.counters;
     s.events++;
+    this.opts.onEvent?.(e);
     s.byFormat[e.source.format] = (s.byFormat[e.source.format] ?? 0) + 1;
     if ((this.opts.since !== undefined && e.ts < this.opts.since) || (this.opts.until !== undefined && e.ts >= this.opts.until)) {
       s.outOfRange++;
       return;
     }
-    if (!this.buffer.push(this.observe(e))) s.late = this.buffer.late;
+    if (!this.buffer.push(this.observe(e, raw))) s.late = this.buffer.late;
+    else this.release();
   }
 
-  /** Declares that no event older than `watermark` will come (e.g. the caller's clock, when input is idle). */
+  /**
+   * Declares that no event older than `watermark` will come (e.g. the caller's clock, when input is idle):
+   * releases what it passes and lets every key's windows and cooldowns catch up to it, so quiet incidents close.
+   */
   advance(watermark: number): void {
     this.buffer.raise(watermark);
     this.release();
+    const mark = this.buffer.watermark;
+    // Any event still to come is at or after the watermark, so settling keys up to it cannot change them.
+    if (mark > this.lastReleased && mark > -Infinity) for (const r of this.rules) r.sweep(mark);
   }
 
   /** Incident changes since the last call, in the order they happened. */
@@ -142,11 +159,15 @@ export class Pipeline {
     return out;
   }
 
+  /** The open incidents, rendered at this moment. */
+  openIncidents(): Incident[] {
+    return sortIncidents(this.rules.flatMap((r) => r.openDrafts()).map((d) => this.build(d)));
+  }
+
   /** Incidents as they stand now: closed ones plus the open ones rendered at this moment. */
   snapshot(): Incident[] {
     if (this.finished) return this.finished;
-    const open = this.rules.flatMap((r) => r.openDrafts()).map((d) => this.build(d));
-    return sortIncidents([...this.closed, ...open]);
+    return sortIncidents([...this.closed, ...this.openIncidents()]);
   }
 
   /** End of input: releases everything and settles every key at the last event time. */
@@ -174,13 +195,13 @@ export class Pipeline {
     return this.rules.reduce((n, r) => n + r.activeKeys, 0);
   }
 
-  private observe(e: HTTPEvent): ObservedEvent {
+  private observe(e: HTTPEvent, raw: string): ObservedEvent {
     let signatures: Map<string, SignatureHit[]> | undefined;
     for (const { pack, m } of this.matchers) {
       const hits = m.hits(e);
       if (hits) (signatures ??= new Map()).set(pack, hits);
     }
-    return { e, isStatic: isStaticAsset(e.path), signatures, keys: [] };
+    return { e, raw, isStatic: isStaticAsset(e.path), signatures, keys: [] };
   }
 
   private release(): void {

@@ -2,7 +2,7 @@ import { useEffect, useState, type ChangeEvent } from "react";
 import type { QueryEditorProps, SelectableValue } from "@grafana/data";
 import { InlineField, InlineSwitch, Input, Select, Stack } from "@grafana/ui";
 import type { DataSource } from "../datasource";
-import type { EdgeproofOptions, EdgeproofQuery, QueryType } from "../types";
+import { DETAIL_PARTS, type DetailPart, type EdgeproofOptions, type EdgeproofQuery, type QueryType } from "../types";
 
 type Props = QueryEditorProps<DataSource, EdgeproofQuery, EdgeproofOptions>;
 
@@ -54,6 +54,17 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
         {type === "incident" && (
           <InlineField label="Incident id" labelWidth={14} tooltip="Usually the $incident variable, set by the incidents table's data link">
             <Input id="edgeproof-incident-id" width={24} value={query.incidentId ?? ""} placeholder="$incident" onChange={text("incidentId")} onBlur={onRunQuery} />
+          </InlineField>
+        )}
+        {type === "incident" && (
+          <InlineField label="Part" labelWidth={8} tooltip="Show one part in this panel, or every frame">
+            <Select<DetailPart | "">
+              inputId="edgeproof-part"
+              width={20}
+              options={[{ label: "all", value: "" }, ...DETAIL_PARTS.map((p) => ({ label: p, value: p }))]}
+              value={query.part ?? ""}
+              onChange={(v) => set({ part: v.value || undefined }, true)}
+            />
           </InlineField>
         )}
         {type === "timeseries" && (

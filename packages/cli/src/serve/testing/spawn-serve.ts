@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 
-export const REPO = fileURLToPath(new URL("../../../../../", import.meta.url));
+/** The repository root, found upwards from the working directory (jsdom test files have no file: URL). */
+export const REPO = findRepo(process.cwd());
 export const CLI = `${REPO}packages/cli/bin/edgeproof.js`;
 
 export interface ServeProcess {
@@ -73,5 +74,12 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(100);
+  }
+}
+
+function findRepo(from: string): string {
+  for (let d = from; ; d = dirname(d)) {
+    if (existsSync(join(d, "packages/cli/bin/edgeproof.js"))) return d + "/";
+    if (dirname(d) === d) throw new Error(`no edgeproof repository above ${from}`);
   }
 }

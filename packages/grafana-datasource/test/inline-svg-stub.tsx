@@ -1,0 +1,3 @@
+export default function InlineSVG(props: { className?: string }) {
+  return <svg className={props.className} />;
+}

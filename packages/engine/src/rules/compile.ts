@@ -70,8 +70,18 @@ export function parseMetric(expr: string): MetricName {
 }
 
 function compilePredicate(p: Predicate, pack: string): (ev: ObservedEvent) => boolean {
-  const test = compileTest(p);
   const negate = p.not === true;
+  if (p.field === "signature" && (p.op === "in" || p.op === "equals")) {
+    // The hot case of every signature rule: read the event's hits in place instead of building a list.
+    const wanted = new Set((Array.isArray(p.value) ? p.value : [p.value]).map(String));
+    return (ev) => {
+      const hits = ev.signatures?.get(pack);
+      let found = false;
+      if (hits) for (let i = 0; i < hits.length && !found; i++) found = wanted.has(hits[i].cls);
+      return found !== negate;
+    };
+  }
+  const test = compileTest(p);
   return (ev) => test(getField(ev, p.field, pack)) !== negate;
 }
 
@@ -86,7 +96,10 @@ function compileTest(p: Predicate): (v: FieldValue) => boolean {
     case "in":
     case "notIn": {
       const set = new Set(values.map(String));
-      const inSet = anyOf((s) => set.has(s));
+      // Statuses are numbers: test them against the numeric members without converting each to a string.
+      const nums = new Set(values.map(Number).filter((n) => !Number.isNaN(n)));
+      const strings = anyOf((s) => set.has(s));
+      const inSet = (v: FieldValue) => (typeof v === "number" ? nums.has(v) : strings(v));
       return p.op === "in" ? inSet : (v) => !inSet(v);
     }
     case "contains": {

@@ -25,6 +25,7 @@ program
   .option("--fail-on <severity>", "exit 3 when an incident at or above this severity (P0..P4) is found")
   .option("--explain <key>", "print each rule's condition timeline for a key, e.g. clientIp=1.2.3.4")
   .option("--lateness <duration>", "how far out of order events may arrive and still count (e.g. 5s, 60s)", "5s")
+  .option("--redact-param <name...>", "more query-parameter names whose values are secrets (added to the built-in list)")
   .option("--k8s-snapshot <dir>", "saved `kubectl get -o json` files for root-cause analysis")
   .option("--kubeconfig <file>", "take a read-only Kubernetes snapshot for root-cause analysis")
   .option("--context <name>", "kubeconfig context")

@@ -19,12 +19,13 @@ export interface RunOptions extends K8sOptions, Partial<LokiOptions> {
   failOn?: string;
   explain?: string;
   lateness: string;
+  redactParam?: string[];
 }
 
 export const EXIT = { ok: 0, failure: 1, usage: 2, failOn: 3 } as const;
 
 /** Builds the pipeline options shared by every command that evaluates packs over logs. */
-export function pipelineOptions(opts: Pick<RunOptions, "rules" | "logFormat" | "host" | "since" | "until" | "explain" | "lateness">): PipelineOptions {
+export function pipelineOptions(opts: Pick<RunOptions, "rules" | "logFormat" | "host" | "since" | "until" | "explain" | "lateness" | "redactParam">): PipelineOptions {
   const now = Date.now();
   const lateness = parseDuration(opts.lateness);
   if (lateness === undefined) throw new UsageError(`--lateness must be a duration such as 5s or 2m, got "${opts.lateness}"`);
@@ -36,6 +37,7 @@ export function pipelineOptions(opts: Pick<RunOptions, "rules" | "logFormat" | "
     until: opts.until ? parseTimeArg(opts.until, now) : undefined,
     explain: opts.explain ? parseKey(opts.explain) : undefined,
     allowedLatenessMs: lateness,
+    secretParams: opts.redactParam,
   };
 }
 

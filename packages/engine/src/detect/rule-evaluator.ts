@@ -4,6 +4,7 @@ import { groupKeyCached, groupShapeId } from "../rules/fields.js";
 import type { Rule, RulePackDoc } from "../rules/index.js";
 import { KeyWindow } from "../window/key-window.js";
 import { IncidentAccumulator } from "../incident/accumulator.js";
+import type { Redactor } from "../incident/redact.js";
 import { closenessOf, NearMissBoard, type NearMiss } from "./near-miss.js";
 import { isoTime } from "../util/time.js";
 import type { IncidentKey, ThresholdCheck } from "../incident/incident.js";
@@ -54,6 +55,8 @@ interface RawMiss {
 export interface RuleEvaluatorHooks {
   opened(d: IncidentDraft): void;
   closed(d: IncidentDraft): void;
+  /** Redacts credentials from everything an incident quotes. */
+  redactor: Redactor;
 }
 
 /** Exact sliding-window evaluation of one rule over every key it groups by. */
@@ -243,10 +246,10 @@ export class RuleEvaluator {
     // A 5xx spike starts at its first 5xx, not at the oldest healthy request still in the window.
     for (const item of st.win.replay(this.signalClass)) {
       if ("e" in item) {
-        acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, item.e.ts);
+        acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, item.e.ts, this.hooks.redactor);
         acc.add(item, true);
       } else {
-        acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, item.ts);
+        acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, item.ts, this.hooks.redactor);
         acc.addSummary(item.ts, item.status);
       }
     }

@@ -2,7 +2,7 @@ import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
 import { lastUpstreamStatus } from "../event/observed-event.js";
 import type { EvidenceSample, IncidentMetrics, Outcome } from "./incident.js";
 import type { RcaInput } from "../rca/rca-input.js";
-import { redactQuery, redactText } from "./redact.js";
+import { DEFAULT_REDACTOR, type Redactor } from "./redact.js";
 import { isoTime } from "../util/time.js";
 
 // Caps keep one enormous incident (every line a distinct path) from holding the whole input in memory.
@@ -50,6 +50,7 @@ export class IncidentAccumulator {
     private readonly pack: string,
     private readonly kind: "security" | "reliability",
     startTs: number,
+    private readonly redact: Redactor = DEFAULT_REDACTOR,
   ) {
     this.start = startTs;
     this.end = startTs;
@@ -140,7 +141,7 @@ export class IncidentAccumulator {
       topPaths: [...this.pathCounts]
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, TOP_PATHS)
-        .map(([path, count]) => ({ path: redactText(path), count })),
+        .map(([path, count]) => ({ path: this.redact.text(path), count })),
     };
     if (this.distinctCapped) m.distinctCapped = true;
     if (this.kind === "reliability") {
@@ -206,13 +207,13 @@ export class IncidentAccumulator {
       line: e.source.line,
       time: isoTime(e.ts),
       method: e.method,
-      path: redactText(e.path) + (e.query !== undefined ? `?${redactQuery(e.query)}` : ""),
+      path: this.redact.text(e.path) + (e.query !== undefined ? `?${this.redact.query(e.query)}` : ""),
       status: e.status,
       why,
     };
     if (e.source.file) s.file = e.source.file;
     if (e.clientIp) s.clientIp = e.clientIp;
-    if (e.userAgent) s.userAgent = redactText(e.userAgent);
+    if (e.userAgent) s.userAgent = this.redact.text(e.userAgent);
     const us = upstreamStatuses(ev);
     if (us) s.upstreamStatus = us;
     if (e.requestTime !== undefined) s.requestTime = e.requestTime;

@@ -111,7 +111,7 @@ function safeDecode(s: string): string {
   }
 }
 
-const DEFAULT_REDACTOR = createRedactor();
+export const DEFAULT_REDACTOR = createRedactor();
 
 /** Redacts a query string (without `?`) with the default secret names. */
 export function redactQuery(query: string): string {

@@ -12,7 +12,7 @@ import type { Incident, IncidentKey, Rca } from "../incident/incident.js";
 import { LineSplitter } from "./line-splitter.js";
 import type { RunStats } from "./stats.js";
 import { isoTime } from "../util/time.js";
-import { redactText } from "../incident/redact.js";
+import { createRedactor, DEFAULT_REDACTOR, DEFAULT_SECRET_PARAMS, type Redactor } from "../incident/redact.js";
 
 export interface PipelineOptions {
   packs: RulePackDoc[];
@@ -32,6 +32,8 @@ export interface PipelineOptions {
    * incidents from drainChanges() sets false so memory stays bounded by what is open.
    */
   retainClosed?: boolean;
+  /** Extra query-parameter names whose values are credentials, on top of DEFAULT_SECRET_PARAMS. */
+  secretParams?: string[];
   /** Root-cause analysis for reliability incidents, e.g. `analyzeReliability` against a Kubernetes snapshot. */
   rca?: (input: RcaInput) => Rca | undefined;
 }
@@ -77,10 +79,14 @@ export class Pipeline {
     return s;
   }
 
+  private readonly redactor: Redactor;
+
   constructor(private readonly opts: PipelineOptions) {
+    this.redactor = opts.secretParams?.length ? createRedactor([...DEFAULT_SECRET_PARAMS, ...opts.secretParams]) : DEFAULT_REDACTOR;
     this.buffer = new ReorderBuffer(opts.allowedLatenessMs ?? 5000);
     this.matchers = opts.packs.map((p) => ({ pack: p.name, m: new SignatureMatcher(p) })).filter((x) => x.m.size > 0);
     const hooks = {
+      redactor: this.redactor,
       opened: (d: IncidentDraft) => this.changes.push({ type: "opened", incident: this.build(d) }),
       closed: (d: IncidentDraft) => {
         const inc = this.build(d);
@@ -119,7 +125,7 @@ export class Pipeline {
       if (reason === "not-access-log") this.keepNonAccess(text);
       this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
       if (!this.counters.rejectedSamples[reason]) {
-        this.counters.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: redactText(r.rejected.sample), detail: r.rejected.detail };
+        this.counters.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: this.redactor.text(r.rejected.sample), detail: r.rejected.detail };
       }
       return;
     }

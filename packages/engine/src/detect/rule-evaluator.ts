@@ -7,6 +7,7 @@ import { IncidentAccumulator } from "../incident/accumulator.js";
 import type { Redactor } from "../incident/redact.js";
 import { closenessOf, NearMissBoard, type NearMiss } from "./near-miss.js";
 import { isoTime } from "../util/time.js";
+import { ownCopy } from "../util/own-copy.js";
 import type { IncidentKey, ThresholdCheck } from "../incident/incident.js";
 
 /** An incident while the evaluator still owns it. */
@@ -107,7 +108,7 @@ export class RuleEvaluator {
       st = { win: new KeyWindow(this.compiled, this.lean) };
       const key = this.keyOf(ev);
       if (this.traceKey?.(key)) st.trace = [];
-      this.states.set(keyText, st);
+      this.states.set(ownCopy(keyText), st);
     }
     const t = ev.e.ts;
     this.catchUp(st, keyText, t);

@@ -8,6 +8,8 @@ export interface ObservedEvent {
   signatures: Map<string, SignatureHit[]> | undefined;
   /** The log line as read ("" for events pushed already parsed): the tie-break among equal timestamps. */
   raw: string;
+  /** Set once its strings are copies of their own (see detach). */
+  detached?: boolean;
   /** Group keys by groupBy shape (see groupKeyCached): most rules share a few shapes, so each is built once. */
   keys: Array<string | null | undefined>;
 }

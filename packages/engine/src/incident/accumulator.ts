@@ -1,5 +1,6 @@
 import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
 import { lastUpstreamStatus } from "../event/observed-event.js";
+import { detach } from "../event/detach.js";
 import type { EvidenceSample, IncidentMetrics, Outcome } from "./incident.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { DEFAULT_REDACTOR, type Redactor } from "./redact.js";
@@ -75,6 +76,8 @@ export class IncidentAccumulator {
 
   /** `counted` says whether the rule's match selected the event (a probe), not just the key. */
   add(ev: ObservedEvent, counted: boolean): void {
+    // An open incident keeps paths and samples of what it is given.
+    detach(ev);
     const e = ev.e;
     this.requests++;
     this.countTime(e.ts);

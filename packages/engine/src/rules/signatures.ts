@@ -1,6 +1,7 @@
 import type { HTTPEvent } from "../event/http-event.js";
 import type { SignatureHit } from "../event/observed-event.js";
 import type { ListEntry, RulePackDoc } from "./load.js";
+import { ownCopy } from "../util/own-copy.js";
 
 // Matching is bounded so a hostile 1 MiB line costs the same as a long normal one.
 const MAX_MATCH_INPUT = 8192;
@@ -54,7 +55,7 @@ export class SignatureMatcher {
       if (found === undefined) {
         found = this.match(f, value.length > MAX_MATCH_INPUT ? value.slice(0, MAX_MATCH_INPUT) : value);
         if (f.memo.size >= MEMO_LIMIT) f.memo.clear();
-        f.memo.set(value, found);
+        f.memo.set(ownCopy(value), found);
       }
       if (!found) continue;
       if (!out) {

@@ -1,4 +1,5 @@
 import type { ObservedEvent } from "../event/observed-event.js";
+import { detach } from "../event/detach.js";
 import type { CompiledRule, MetricName } from "../rules/compile.js";
 import { getField } from "../rules/fields.js";
 
@@ -63,9 +64,13 @@ export class KeyWindow {
     this.ts.push(ev.e.ts);
     this.status.push(ev.e.status);
     if (this.leanSignal === undefined) {
+      detach(ev);
       this.evs.push(ev);
       this.apply(ev, 1);
-    } else this.evs.push(c === this.leanSignal ? ev : undefined);
+    } else if (c === this.leanSignal) {
+      detach(ev);
+      this.evs.push(ev);
+    } else this.evs.push(undefined);
     if (c >= 1 && c <= 5) this.statusClass[c]++;
   }
 

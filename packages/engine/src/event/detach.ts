@@ -1,0 +1,30 @@
+import type { HTTPEvent } from "./http-event.js";
+import type { ObservedEvent } from "./observed-event.js";
+
+const FIELDS = ["clientIp", "host", "method", "path", "query", "protocol", "userAgent", "referer", "remoteUser", "forwardedFor", "requestId", "targetHost"] as const;
+
+/**
+ * Gives an event that a window or incident keeps strings of its own (see ownCopy): otherwise each kept
+ * event pins the megabyte of log text its fields were sliced from, and a 10-minute window pins ten
+ * minutes of raw log. Events nobody keeps stay slices and cost nothing.
+ */
+export function detach(ev: ObservedEvent): void {
+  if (ev.detached) return;
+  ev.detached = true;
+  ev.raw = "";
+  const e = ev.e as HTTPEvent & Record<string, unknown>;
+  const up = e.upstream;
+  const strings: Record<string, unknown> = {};
+  for (const f of FIELDS) if (e[f] !== undefined) strings[f] = e[f];
+  if (up) strings.up = [up.name, up.alternative, up.flags, up.attempts.map((a) => a.addr)];
+  // One JSON round trip for all fields: the portable way to get fresh strings in every runtime.
+  const copy = JSON.parse(JSON.stringify(strings)) as Record<string, unknown>;
+  for (const f of FIELDS) if (copy[f] !== undefined) (e as Record<string, unknown>)[f] = copy[f];
+  if (up) {
+    const [name, alternative, flags, addrs] = copy.up as [string | undefined, string | undefined, string | undefined, string[]];
+    up.name = name ?? undefined;
+    up.alternative = alternative ?? undefined;
+    up.flags = flags ?? undefined;
+    addrs.forEach((addr, i) => (up.attempts[i].addr = addr));
+  }
+}

@@ -1,4 +1,5 @@
-import { parseLine, Pipeline, type TraceStep } from "@edgeproof/engine";
+import { parseLine, Pipeline } from "@edgeproof/engine";
+import { renderTimeline } from "../output/explain.js";
 import { readLog } from "../rule-tests/replay.js";
 import { describeKey, keyMatches, ruleMatches } from "../rule-tests/match.js";
 import { UsageError } from "../time-arg.js";
@@ -41,7 +42,7 @@ export async function explainCommand(logs: string[], opts: ExplainOptions): Prom
     }
     for (const t of mine) {
       if (mine.length > 1) out.push(`  key ${t.key.replace(/\u0000/g, " ")}`);
-      out.push(...timeline(t.steps));
+      out.push(...renderTimeline(t.steps));
       const fired = incidents.filter((i) => i.ruleId === rule.id && i.pack.name === pack && rule.groupBy.map((f) => i.key[f]).join("\u0000") === t.key);
       for (const i of fired) out.push(`  FIRED ${i.window.start}: incident ${i.id} ${i.severity}${i.outcome ? ` ${i.outcome}` : ""}, ${i.thresholds.map((c) => `${c.condition} peaked ${c.observed}`).join("; ")}`);
       if (!fired.length && t.nearMiss) out.push(`  did not fire; nearest miss ${t.nearMiss.time}: ${t.nearMiss.conditions.map((c) => `${c.condition.split(" within")[0]} ${c.observed} of ${c.required}`).join("; ")}`);
@@ -53,21 +54,6 @@ export async function explainCommand(logs: string[], opts: ExplainOptions): Prom
   out.push(rejected.length ? `rejected lines mentioning ${needles.join(", ")}:` : `no rejected line mentions ${needles.join(", ")}`, ...rejected);
   process.stdout.write(out.join("\n") + "\n");
   return EXIT.ok;
-}
-
-/** The steps at which an observed value or the incident state changed. */
-function timeline(steps: TraceStep[]): string[] {
-  const out: string[] = [];
-  let last = "";
-  for (const s of steps) {
-    if (!s.conditions.length && s.state !== "closed") continue;
-    const sig = `${s.state}|${s.conditions.map((c) => c.observed).join(",")}`;
-    if (sig === last && s.state !== "opened") continue;
-    last = sig;
-    const conds = s.conditions.map((c) => `${c.condition.split(" within")[0]}: ${c.observed} of ${c.required}${c.met ? " (met)" : ""}`).join("; ");
-    out.push(`  ${new Date(s.time).toISOString()} ${s.line !== undefined ? `line ${s.line}` : s.trigger === "expiry" ? "window slid" : s.trigger} ${s.state === "idle" ? "" : `[${s.state}] `}${conds}`.trimEnd());
-  }
-  return out;
 }
 
 function ranges(lines: number[]): string {

@@ -68,6 +68,7 @@ program
   .addOption(new Option("--log-format <format>", "access-log format").choices(["auto", "combined", "main", "upstreaminfo", "json"]))
   .option("--host <name>", "host for log lines that do not carry one")
   .option("--lateness <duration>", "how far out of order events may arrive (default 5s)")
+  .option("--redact-param <name...>", "more query-parameter names whose values are secrets (added to the built-in list)")
   .option("--k8s-snapshot <dir>", "saved `kubectl get -o json` files for root-cause analysis")
   .option("--kubeconfig <file>", "read-only Kubernetes snapshot, refreshed every 5 minutes")
   .option("--context <name>", "kubeconfig context")

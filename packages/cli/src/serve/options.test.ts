@@ -21,9 +21,11 @@ describe("serve settings", () => {
     const dir = mkdtempSync(join(tmpdir(), "edgeproof-cfg-"));
     try {
       const good = join(dir, "good.yaml");
-      writeFileSync(good, "port: 9000\nretention: 2d\nloki:\n  url: http://127.0.0.1:3100\n  query: ['{job=\"nginx\"}']\n");
+      writeFileSync(good, "port: 9000\nretention: 2d\nredactParams: [otc]\nloki:\n  url: http://127.0.0.1:3100\n  query: ['{job=\"nginx\"}']\n");
       const s = resolveSettings([], { config: good, port: "9001" }, {});
       expect(s.port).toBe(9001);
+      expect(s.redactParam).toEqual(["otc"]);
+      expect(resolveSettings([], { config: good, redactParam: ["pin"] }, {}).redactParam).toEqual(["pin"]);
       expect(s.retentionMs).toBe(2 * 86_400_000);
       expect(s.loki).toMatchObject({ loki: "http://127.0.0.1:3100", query: ['{job="nginx"}'], intervalMs: 15_000 });
       const bad = join(dir, "bad.yaml");

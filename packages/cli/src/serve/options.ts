@@ -18,6 +18,7 @@ export const ServeConfig = z
     host: z.string().optional(),
     logFormat: z.enum(["auto", "combined", "main", "upstreaminfo", "json"]).optional(),
     lateness: Duration.optional(),
+    redactParams: z.array(z.string()).optional(),
     retention: Duration.optional(),
     tokenFile: z.string().optional(),
     rateLimit: z.number().positive().optional(),
@@ -53,6 +54,7 @@ export interface ServeFlags {
   host?: string;
   logFormat?: ServeConfig["logFormat"];
   lateness?: string;
+  redactParam?: string[];
   retention?: string;
   tokenFile?: string;
   rateLimit?: string;
@@ -79,6 +81,7 @@ export interface ServeSettings {
   host?: string;
   logFormat: NonNullable<ServeConfig["logFormat"]>;
   lateness: string;
+  redactParam?: string[];
   retentionMs: number;
   token?: string;
   rateLimit: number;
@@ -133,6 +136,7 @@ export function resolveSettings(inputs: string[], flags: ServeFlags, env: Record
     host: flags.host ?? cfg.host,
     logFormat: flags.logFormat ?? cfg.logFormat ?? "auto",
     lateness: flags.lateness ?? cfg.lateness ?? "5s",
+    redactParam: flags.redactParam ?? cfg.redactParams,
     retentionMs: duration("--retention", flags.retention ?? cfg.retention ?? "7d"),
     token,
     rateLimit,

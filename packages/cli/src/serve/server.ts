@@ -37,7 +37,7 @@ type Log = (msg: string) => void;
 
 /** Starts ingestion and the HTTP API; resolves once the port is bound. */
 export async function startServe(s: ServeSettings, log: Log): Promise<RunningServer> {
-  const base = pipelineOptions({ rules: s.rules, logFormat: s.logFormat, host: s.host, lateness: s.lateness });
+  const base = pipelineOptions({ rules: s.rules, logFormat: s.logFormat, host: s.host, lateness: s.lateness, redactParam: s.redactParam });
   const latenessMs = base.allowedLatenessMs ?? 5_000;
   const rca = await k8sRca(s, log);
   mkdirSync(s.dataDir, { recursive: true });

@@ -26,6 +26,32 @@ describe("RCA scenarios end to end", () => {
     expect(cases).toEqual(expect.arrayContaining(["counter-healthy", "counter-unrelated-crashloop"]));
   });
 
+  it("error-log lines in the same input become RCA evidence (nginx `upstream timed out`)", async () => {
+    const dir = join(SCENARIOS, "upstream-timeout");
+    const log = join(mkdtempSync(join(tmpdir(), "edgeproof-rca-mixed-")), "mixed.log");
+    const errorLine =
+      '2025/03/14 10:03:10 [error] 31#31: *569 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 203.0.113.7, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "http://10.244.1.11:8080/", host: "shop.example.com"';
+    writeFileSync(log, `${readFileSync(join(dir, "access.log"), "utf8")}${errorLine}\n`);
+    const r = await cli(["run", log, "--rules", pack, "--host", "shop.example.com", "--k8s-snapshot", join(dir, "snapshot"), "--format", "json"]);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.stats.rejected["not-access-log"]).toBe(1);
+    const spike = (doc.incidents as unknown[]).map((i) => Incident.parse(i)).find((i) => i.ruleId === "upstream-5xx-ratio")!;
+    const timeout = spike.rca!.causes.find((c) => c.cause === "upstream-timeout")!;
+    expect(timeout.evidence).toContainEqual(expect.objectContaining({ kind: "error-log", time: "2025-03-14T10:03:10.000Z" }));
+    expect(spike.proof).toContain("upstream timed out");
+  });
+
+  it("ingress-nginx controller lines in the same input become RCA evidence (klog `no active Endpoint`)", async () => {
+    const dir = join(SCENARIOS, "zero-ready-endpoints");
+    const log = join(mkdtempSync(join(tmpdir(), "edgeproof-rca-klog-")), "mixed.log");
+    const klog = 'W0314 10:02:31.824295       7 controller.go:1111] Service "shop/storefront-web" does not have any active Endpoint.';
+    writeFileSync(log, `${klog}\n${readFileSync(join(dir, "access.log"), "utf8")}`);
+    const r = await cli(["run", log, "--rules", pack, "--host", "shop.example.com", "--k8s-snapshot", join(dir, "snapshot"), "--format", "json"]);
+    const spike = (JSON.parse(r.stdout).incidents as unknown[]).map((i) => Incident.parse(i)).find((i) => i.ruleId === "upstream-5xx-ratio")!;
+    const zero = spike.rca!.causes.find((c) => c.cause === "zero-ready-endpoints")!;
+    expect(zero.evidence).toContainEqual(expect.objectContaining({ kind: "controller-log", field: "klog" }));
+  });
+
   for (const name of cases) {
     it(name, async () => {
       const dir = join(SCENARIOS, name);

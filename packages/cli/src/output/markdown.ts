@@ -1,8 +1,9 @@
 import type { Incident, RunStats } from "@edgeproof/engine";
-import { keyText, summaryLine } from "./table.js";
+import { byUrgency, keyText, summaryLine } from "./table.js";
 
 /** For tickets and PR comments: a table, then each proof block fenced so it stays copyable. */
-export function renderMarkdown(incidents: Incident[], stats: RunStats): string {
+export function renderMarkdown(all: Incident[], stats: RunStats): string {
+  const incidents = byUrgency(all);
   const out = [`# edgeproof incidents`, "", summaryLine(incidents, stats), ""];
   if (incidents.length) {
     out.push("| severity | kind | rule | key | window | requests | outcome | id |", "|---|---|---|---|---|---|---|---|");

@@ -1,7 +1,11 @@
-import type { Incident, RunStats } from "@edgeproof/engine";
+import { severityRank, type Incident, type RunStats } from "@edgeproof/engine";
 
-/** One line per incident, then every proof block: what an SRE scans first, then what they paste. */
-export function renderTable(incidents: Incident[], stats: RunStats): string {
+/**
+ * One line per incident, most urgent first (then by start), then every proof block in the same order: what an
+ * SRE scans first, then what they paste.
+ */
+export function renderTable(all: Incident[], stats: RunStats): string {
+  const incidents = byUrgency(all);
   const rows = incidents.map((i) => [
     i.severity,
     i.kind,
@@ -34,4 +38,9 @@ export function keyText(i: Incident): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${v}`)
     .join(" ");
+}
+
+/** Most urgent first; the stable sort keeps event-time order within a severity. */
+export function byUrgency(incidents: Incident[]): Incident[] {
+  return [...incidents].sort((a, b) => severityRank(a.severity) - severityRank(b.severity));
 }

@@ -26,7 +26,9 @@ export class IncidentAccumulator {
   end: number;
   requests = 0;
   private peak = 0;
+  /** Timestamps of the trailing second (from recentHead on), for the peak rate. */
   private recent: number[] = [];
+  private recentHead = 0;
   private readonly statusCounts = new Map<string, number>();
   private readonly upstreamStatusCounts = new Map<string, number>();
   private readonly sigHits = new Map<string, number>();
@@ -67,11 +69,15 @@ export class IncidentAccumulator {
 
   private countTime(ts: number): void {
     if (ts > this.end) this.end = ts;
-    this.recent.push(ts);
-    let drop = 0;
-    while (this.recent[drop] <= ts - 1000) drop++;
-    if (drop) this.recent = this.recent.slice(drop);
-    if (this.recent.length > this.peak) this.peak = this.recent.length;
+    const recent = this.recent;
+    recent.push(ts);
+    while (recent[this.recentHead] <= ts - 1000) this.recentHead++;
+    const inSecond = recent.length - this.recentHead;
+    if (inSecond > this.peak) this.peak = inSecond;
+    if (this.recentHead > 1024) {
+      this.recent = recent.slice(this.recentHead);
+      this.recentHead = 0;
+    }
   }
 
   /** `counted` says whether the rule's match selected the event (a probe), not just the key. */

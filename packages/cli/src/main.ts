@@ -5,6 +5,7 @@ import { snapshotCommand } from "./commands/snapshot.js";
 import { serveCommand } from "./commands/serve.js";
 import { registerRuleCommands } from "./commands/rule-commands.js";
 import { UsageError } from "./time-arg.js";
+import { evaluationOptions, k8sOptions, lokiOptions } from "./command-options.js";
 
 const program = new Command()
   .name("edgeproof")
@@ -12,33 +13,20 @@ const program = new Command()
   .version("0.1.0")
   .exitOverride();
 
-program
+const run = program
   .command("run")
   .description("evaluate rule packs over access logs (files, .gz, directories, or - for stdin)")
   .argument("[inputs...]", "log files, directories or - (stdin)")
-  .option("--rules <path...>", "rule pack files or directories (default: the bundled rules/)")
   .addOption(new Option("--format <format>", "output format (default: table on a terminal, json otherwise)").choices(["table", "json", "ndjson", "markdown"]))
-  .addOption(new Option("--log-format <format>", "access-log format").choices(["auto", "combined", "main", "upstreaminfo", "json"]).default("auto"))
-  .option("--host <name>", "host for log lines that do not carry one")
   .option("--since <time>", "ignore events before this time (ISO 8601, epoch ms, or a duration ago such as 2h)")
   .option("--until <time>", "ignore events at or after this time")
   .option("--fail-on <severity>", "exit 3 when an incident at or above this severity (P0..P4) is found")
-  .option("--explain <key>", "print each rule's condition timeline for a key, e.g. clientIp=1.2.3.4")
-  .option("--lateness <duration>", "how far out of order events may arrive and still count (e.g. 5s, 60s)", "5s")
-  .option("--redact-param <name...>", "more query-parameter names whose values are secrets (added to the built-in list)")
-  .option("--k8s-snapshot <dir>", "saved `kubectl get -o json` files for root-cause analysis")
-  .option("--kubeconfig <file>", "take a read-only Kubernetes snapshot for root-cause analysis")
-  .option("--context <name>", "kubeconfig context")
-  .option("--namespace <ns...>", "limit the live snapshot to these namespaces")
-  .option("--loki <url>", "pull access logs from Loki instead of files")
-  .option("--query <logql...>", "LogQL stream selector(s) for --loki")
-  .option("--org-id <tenant>", "Loki tenant (X-Scope-OrgID)")
-  .option("--bearer-token-file <file>", "Loki bearer token file")
-  .option("--basic-auth-file <file>", "Loki basic auth file (user:password)")
-  .option("--host-label <label>", "Loki stream label holding the host", "host")
-  .action(async (inputs: string[], opts) => {
-    process.exitCode = await runCommand(inputs, opts);
-  });
+  .option("--explain <key>", "print each rule's condition timeline for a key, e.g. clientIp=1.2.3.4");
+evaluationOptions(run);
+k8sOptions(run, "take a read-only Kubernetes snapshot for root-cause analysis");
+lokiOptions(run, "pull access logs from Loki instead of files").action(async (inputs: string[], opts) => {
+  process.exitCode = await runCommand(inputs, opts);
+});
 
 program
   .command("snapshot")
@@ -53,7 +41,7 @@ program
 
 registerRuleCommands(program);
 
-program
+const serve = program
   .command("serve")
   .description("aggregate continuously and serve incidents over a read-only HTTP API (for the Grafana data source)")
   .argument("[inputs...]", "log files or directories to follow (a directory's k8s/ folder is used as the snapshot), - for stdin")
@@ -63,22 +51,10 @@ program
   .option("--config <file>", "edgeproof.yaml with the same settings; flags win")
   .option("--token-file <file>", "bearer token clients must send (or set EDGEPROOF_TOKEN)")
   .option("--retention <duration>", "how long incidents are kept, in event time (default 7d)")
-  .option("--rate-limit <n>", "requests per second per client (default 50)")
-  .option("--rules <path...>", "rule pack files or directories (default: the bundled rules/)")
-  .addOption(new Option("--log-format <format>", "access-log format").choices(["auto", "combined", "main", "upstreaminfo", "json"]))
-  .option("--host <name>", "host for log lines that do not carry one")
-  .option("--lateness <duration>", "how far out of order events may arrive (default 5s)")
-  .option("--redact-param <name...>", "more query-parameter names whose values are secrets (added to the built-in list)")
-  .option("--k8s-snapshot <dir>", "saved `kubectl get -o json` files for root-cause analysis")
-  .option("--kubeconfig <file>", "read-only Kubernetes snapshot, refreshed every 5 minutes")
-  .option("--context <name>", "kubeconfig context")
-  .option("--namespace <ns...>", "limit the live snapshot to these namespaces")
-  .option("--loki <url>", "also poll Loki for access logs")
-  .option("--query <logql...>", "LogQL stream selector(s) for --loki")
-  .option("--org-id <tenant>", "Loki tenant (X-Scope-OrgID)")
-  .option("--bearer-token-file <file>", "Loki bearer token file")
-  .option("--basic-auth-file <file>", "Loki basic auth file (user:password)")
-  .option("--host-label <label>", "Loki stream label holding the host")
+  .option("--rate-limit <n>", "requests per second per client (default 50)");
+evaluationOptions(serve, false);
+k8sOptions(serve, "read-only Kubernetes snapshot, refreshed every 5 minutes");
+lokiOptions(serve, "also poll Loki for access logs", false)
   .option("--loki-interval <duration>", "how often to poll Loki (default 15s)")
   .option("--loki-since <duration>", "how far back the first Loki pull starts (default 1h)")
   .action(async (inputs: string[], opts) => {
@@ -106,11 +82,6 @@ function exitCodeFor(err: unknown): number {
   if (err instanceof UsageError) {
     process.stderr.write(`edgeproof: ${err.message}\n`);
     return EXIT.usage;
-  }
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === "ENOENT") {
-    process.stderr.write(`edgeproof: ${(err as Error).message}\n`);
-    return EXIT.failure;
   }
   process.stderr.write(`edgeproof: ${(err as Error).message ?? String(err)}\n`);
   return EXIT.failure;

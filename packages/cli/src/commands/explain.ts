@@ -5,7 +5,7 @@ import { describeKey, keyMatches, ruleMatches } from "../rule-tests/match.js";
 import { UsageError } from "../time-arg.js";
 import { EXIT, pipelineOptions, type RunOptions } from "./run.js";
 
-export type ExplainOptions = Pick<RunOptions, "rules" | "logFormat" | "host" | "lateness"> & { key: string; rule?: string };
+export type ExplainOptions = Pick<RunOptions, "rules" | "logFormat" | "host" | "lateness" | "redactParam"> & { key: string; rule?: string };
 
 /**
  * For one key: each rule's condition timeline (observed vs required whenever a value or the state changed),

@@ -3,6 +3,7 @@ import { testCommand } from "./test.js";
 import { lintCommand } from "./lint.js";
 import { explainCommand } from "./explain.js";
 import { sweepCommand } from "./sweep.js";
+import { evaluationOptions } from "../command-options.js";
 
 /** The rule-pack workflow: write, test and tune rules (`test`, `lint`, `explain`, `sweep`). */
 export function registerRuleCommands(program: Command): void {
@@ -30,14 +31,7 @@ export function registerRuleCommands(program: Command): void {
       process.exitCode = await lintCommand(packs, opts);
     });
 
-  const replayOptions = (c: Command) =>
-    c
-      .option("--rules <path...>", "rule pack files or directories (default: the bundled rules/)")
-      .addOption(new Option("--log-format <format>", "access-log format").choices(["auto", "combined", "main", "upstreaminfo", "json"]).default("auto"))
-      .option("--host <name>", "host for log lines that do not carry one")
-      .option("--lateness <duration>", "allowed lateness of out-of-order events", "5s");
-
-  replayOptions(
+  evaluationOptions(
     program
       .command("explain")
       .description("for one key, each rule's condition timeline: observed vs required, when it fired or its nearest miss, the lines that counted, rejected lines")
@@ -48,7 +42,7 @@ export function registerRuleCommands(program: Command): void {
     process.exitCode = await explainCommand(logs, opts);
   });
 
-  replayOptions(
+  evaluationOptions(
     program
       .command("sweep")
       .description("what-if replay of one rule over parameter combinations: incidents and keys each yields")

@@ -4,7 +4,7 @@ import { describeKey, ruleMatches } from "../rule-tests/match.js";
 import { UsageError } from "../time-arg.js";
 import { EXIT, pipelineOptions, type RunOptions } from "./run.js";
 
-export type SweepOptions = Pick<RunOptions, "rules" | "logFormat" | "host" | "lateness"> & { rule: string; param: string[]; format: "table" | "json" };
+export type SweepOptions = Pick<RunOptions, "rules" | "logFormat" | "host" | "lateness" | "redactParam"> & { rule: string; param: string[]; format: "table" | "json" };
 
 /** Friendly names for the metrics people tune most. */
 const ALIASES: Record<string, string> = { distinctPaths: "distinct(path)", requests: "count" };

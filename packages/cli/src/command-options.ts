@@ -1,0 +1,42 @@
+import { Option, type Command } from "commander";
+
+/**
+ * Options shared by the commands that evaluate packs over logs (`run`, `serve`, `explain`, `sweep`). `serve`
+ * passes `withDefaults = false` because it merges flags over its config file and applies defaults after that.
+ */
+export function evaluationOptions(c: Command, withDefaults = true): Command {
+  const logFormat = new Option("--log-format <format>", "access-log format").choices(["auto", "combined", "main", "upstreaminfo", "json"]);
+  return c
+    .option("--rules <path...>", "rule pack files or directories (default: the bundled rules/)")
+    .addOption(withDefault(logFormat, withDefaults, "auto"))
+    .option("--host <name>", "host for log lines that do not carry one")
+    .addOption(withDefault(new Option("--lateness <duration>", "how far out of order events may arrive and still count"), withDefaults, "5s"))
+    .option("--redact-param <name...>", "more query-parameter names whose values are secrets (added to the built-in list)");
+}
+
+/** Where Kubernetes state for root-cause analysis comes from. */
+export function k8sOptions(c: Command, kubeconfigHelp: string): Command {
+  return c
+    .option("--k8s-snapshot <dir>", "saved `kubectl get -o json` files for root-cause analysis")
+    .option("--kubeconfig <file>", kubeconfigHelp)
+    .option("--context <name>", "kubeconfig context")
+    .option("--namespace <ns...>", "limit the live snapshot to these namespaces");
+}
+
+/** Loki as a source of access-log lines. */
+export function lokiOptions(c: Command, lokiHelp: string, withDefaults = true): Command {
+  return c
+    .option("--loki <url>", lokiHelp)
+    .option("--query <logql...>", "LogQL stream selector(s) for --loki")
+    .option("--org-id <tenant>", "Loki tenant (X-Scope-OrgID)")
+    .option("--bearer-token-file <file>", "Loki bearer token file")
+    .option("--basic-auth-file <file>", "Loki basic auth file (user:password)")
+    .addOption(withDefault(new Option("--host-label <label>", "Loki stream label holding the host"), withDefaults, "host"));
+}
+
+/** A default commander applies itself, or one only named in the help (applied after a config merge). */
+function withDefault(o: Option, apply: boolean, value: string): Option {
+  if (apply) return o.default(value);
+  o.description += ` (default ${value})`;
+  return o;
+}

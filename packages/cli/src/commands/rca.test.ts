@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Incident } from "@edgeproof/engine";
+import { FakeApiServer, crashloopRoutes } from "@edgeproof/k8s-adapter/testing";
 import { cli, REPO } from "../../testing/cli.js";
 
 /**
@@ -50,6 +51,25 @@ describe("RCA scenarios end to end", () => {
     const spike = (JSON.parse(r.stdout).incidents as unknown[]).map((i) => Incident.parse(i)).find((i) => i.ruleId === "upstream-5xx-ratio")!;
     const zero = spike.rca!.causes.find((c) => c.cause === "zero-ready-endpoints")!;
     expect(zero.evidence).toContainEqual(expect.objectContaining({ kind: "controller-log", field: "klog" }));
+  });
+
+  it("run --kubeconfig takes the snapshot live (real client, recorded API) and finds what the saved snapshot gives", async () => {
+    const fake = await FakeApiServer.start(crashloopRoutes(join(REPO, "fixtures")));
+    try {
+      const dir = join(SCENARIOS, "crashloop");
+      const args = ["run", join(dir, "access.log"), "--rules", pack, "--host", "shop.example.com", "--format", "json"];
+      const [live, saved] = await Promise.all([
+        cli([...args, "--kubeconfig", fake.kubeconfig(), "--context", "fake"]),
+        cli([...args, "--k8s-snapshot", join(dir, "snapshot")]),
+      ]);
+      expect(live.code, live.stderr).toBe(0);
+      const rca = (out: string) => (JSON.parse(out).incidents as unknown[]).map((i) => Incident.parse(i)).find((i) => i.ruleId === "upstream-5xx-ratio")!.rca!;
+      expect(rca(live.stdout).causes.map((c) => `${c.cause}:${c.confidence}`)).toEqual(["crashloop:high"]);
+      expect(rca(live.stdout).causes).toEqual(rca(saved.stdout).causes);
+      expect(fake.seen.every((r) => r.method === "GET")).toBe(true);
+    } finally {
+      fake.close();
+    }
   });
 
   for (const name of cases) {

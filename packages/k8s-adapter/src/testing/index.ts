@@ -1,0 +1,1 @@
+export { FakeApiServer, apiStatus, crashloopRoutes, type Behaviour } from "./fake-api-server.js";

@@ -46,6 +46,6 @@ export function loadPacks(paths: string[], { regexSafety = true }: { regexSafety
       return undefined;
     });
     // Pack regexes run on hostile input: refuse, at load, any that can backtrack catastrophically.
-    return regexSafety ? assertSafeRegexes(pack, recheckChecker, (path) => yamlPositions(text)(path)) : pack;
+    return regexSafety ? assertSafeRegexes(pack, recheckChecker(), (path) => yamlPositions(text)(path)) : pack;
   });
 }

@@ -1,26 +1,24 @@
-import { createRequire } from "node:module";
-import type * as Recheck from "recheck";
-import type { RulePackDoc } from "@edgeproof/engine";
+import { isTriviallyLinear, packRegexes, regexVerdict, type RulePackDoc } from "@edgeproof/engine";
+import { recheckChecker } from "../regex-check.js";
 import type { LintFinding } from "./lint-checks.js";
 
 /**
- * Every regex of a pack (rule predicates and regex list entries) checked for super-linear backtracking
- * with recheck; `timeoutMs` bounds each check, and a check that runs out of time is reported as unknown.
+ * The pack's regexes judged by the same policy `run` applies when it loads a pack (engine rules/regex-safety.ts):
+ * refused patterns are errors; one the analyser could not decide within `timeoutMs` is a warning here, since
+ * lint may run with a shorter budget than loading does.
  */
 export function regexFindings(pack: RulePackDoc, timeoutMs: number): LintFinding[] {
   const out: LintFinding[] = [];
-  // Loaded at run time, not bundled: recheck finds its worker and native checker relative to its own files.
-  const { checkSync } = createRequire(import.meta.url)("recheck") as typeof Recheck;
-  const check = (source: string, path: Array<string | number>) => {
-    const d = checkSync(source, "", { timeout: timeoutMs });
-    if (d.status === "vulnerable") out.push({ level: "error", path, message: `regex /${source}/ is not linear-time (ReDoS, ${d.complexity.type}${d.attack ? `; attack string e.g. ${JSON.stringify(d.attack.pattern)}` : ""})` });
-    else if (d.status === "unknown") out.push({ level: "warning", path, message: `regex /${source}/ could not be proven linear-time within ${timeoutMs} ms (${d.error.kind})` });
-  };
-  pack.rules.forEach((r, i) =>
-    r.match.forEach((p, j) => {
-      if (p.op === "regex") for (const v of Array.isArray(p.value) ? p.value : [p.value]) check(String(v), ["rules", i, "match", j, "value"]);
-    }),
-  );
-  for (const [name, list] of Object.entries(pack.lists)) for (const e of list.entries) if (e.match === "regex") check(e.value, ["lists", name]);
+  const check = recheckChecker(timeoutMs);
+  for (const r of packRegexes(pack)) {
+    if (isTriviallyLinear(r.source)) continue;
+    const d = check(r.source, r.flags);
+    const where = r.origin ? ` in ${r.origin}` : "";
+    if (d.status === "unknown") out.push({ level: "warning", path: r.path, message: `regex /${r.source}/${where} could not be proven linear-time within ${timeoutMs} ms (${d.error?.kind ?? "unknown"})` });
+    else {
+      const why = regexVerdict(d);
+      if (why) out.push({ level: "error", path: r.path, message: `regex /${r.source}/${where} is not linear-time (${why})` });
+    }
+  }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Predicate, Rule, Threshold, EventField } from "./schema.js";
 import type { RulePackDoc } from "./load.js";
-import { getField, type FieldValue } from "./fields.js";
+import { fieldReader, type FieldValue } from "./fields.js";
 import type { ObservedEvent } from "../event/observed-event.js";
 import { parseDuration } from "../util/duration.js";
 
@@ -41,10 +41,29 @@ export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
     pack,
     windowMs,
     cooldownMs: rule.cooldown ? parseDuration(rule.cooldown)! : windowMs,
-    match: preds.length === 0 ? () => true : (ev) => preds.every((p) => p(ev)),
+    match: allOf(preds),
     when,
     distinctFields,
     percentileFields,
+  };
+}
+
+/** Conjunction without a per-call closure: this runs for every rule on every event. */
+function allOf(preds: Array<(ev: ObservedEvent) => boolean>): (ev: ObservedEvent) => boolean {
+  const [a, b, c] = preds;
+  switch (preds.length) {
+    case 0:
+      return () => true;
+    case 1:
+      return a;
+    case 2:
+      return (ev) => a(ev) && b(ev);
+    case 3:
+      return (ev) => a(ev) && b(ev) && c(ev);
+  }
+  return (ev) => {
+    for (let i = 0; i < preds.length; i++) if (!preds[i](ev)) return false;
+    return true;
   };
 }
 
@@ -82,7 +101,8 @@ function compilePredicate(p: Predicate, pack: string): (ev: ObservedEvent) => bo
     };
   }
   const test = compileTest(p);
-  return (ev) => test(getField(ev, p.field, pack)) !== negate;
+  const read = fieldReader(p.field, pack);
+  return negate ? (ev) => !test(read(ev)) : (ev) => test(read(ev));
 }
 
 function compileTest(p: Predicate): (v: FieldValue) => boolean {

@@ -3,29 +3,46 @@ import { lastUpstreamAddr, lastUpstreamStatus, requestUri, type ObservedEvent } 
 
 export type FieldValue = string | number | boolean | string[] | undefined;
 
-/** Reads a rule-visible field; `signature` is the list of classes the event matched in `pack`. */
-export function getField(ev: ObservedEvent, field: EventField, pack: string): FieldValue {
-  const e = ev.e;
+export type FieldReader = (ev: ObservedEvent) => FieldValue;
+
+/**
+ * A reader of one rule-visible field, chosen once when a rule is compiled: predicates and window counters
+ * call it for every event, so the field dispatch happens here and not per call. `signature` is the list of
+ * classes the event matched in `pack`.
+ */
+export function fieldReader(field: EventField, pack: string): FieldReader {
   switch (field) {
     case "upstream":
-      return e.upstream?.name;
+      return (ev) => ev.e.upstream?.name;
     case "upstreamStatus":
-      return lastUpstreamStatus(e);
+      return (ev) => lastUpstreamStatus(ev.e);
     case "upstreamAddr":
-      return lastUpstreamAddr(e);
+      return (ev) => lastUpstreamAddr(ev.e);
     case "uri":
-      return requestUri(e);
+      return (ev) => requestUri(ev.e);
     case "static":
-      return ev.isStatic;
+      return (ev) => ev.isStatic;
     case "malformedRequest":
-      return e.malformedRequest === true;
+      return (ev) => ev.e.malformedRequest === true;
     case "absoluteUri":
       // CONNECT names only a target host; both forms ask the server to act as a proxy.
-      return e.absoluteUri === true || e.targetHost !== undefined;
+      return (ev) => ev.e.absoluteUri === true || ev.e.targetHost !== undefined;
     case "signature":
-      return ev.signatures?.get(pack)?.map((h) => h.cls) ?? [];
+      return (ev) => ev.signatures?.get(pack)?.map((h) => h.cls) ?? [];
+    case "status":
+      return (ev) => ev.e.status;
+    case "path":
+      return (ev) => ev.e.path;
+    case "method":
+      return (ev) => ev.e.method;
+    case "clientIp":
+      return (ev) => ev.e.clientIp;
+    case "host":
+      return (ev) => ev.e.host;
+    case "userAgent":
+      return (ev) => ev.e.userAgent;
     default:
-      return e[field];
+      return (ev) => ev.e[field];
   }
 }
 

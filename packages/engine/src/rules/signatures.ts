@@ -1,7 +1,9 @@
 import type { HTTPEvent } from "../event/http-event.js";
-import type { SignatureHit } from "../event/observed-event.js";
+import { requestUri, type SignatureHit } from "../event/observed-event.js";
 import type { ListEntry, RulePackDoc } from "./load.js";
 import { ownCopy } from "../util/own-copy.js";
+import { LiteralScanner } from "./literal-scanner.js";
+import { requiredLiterals } from "./regex-literals.js";
 
 // Matching is bounded so a hostile 1 MiB line costs the same as a long normal one.
 const MAX_MATCH_INPUT = 8192;
@@ -10,6 +12,7 @@ const MEMO_LIMIT = 50_000;
 
 type Field = "path" | "uri" | "query" | "userAgent" | "referer" | "method";
 const FIELDS: Field[] = ["path", "uri", "query", "userAgent", "referer", "method"];
+const TARGET_FIELDS: Field[] = ["path", "uri", "query"];
 
 interface EntryMatcher {
   /** Returns the first matching entry, or undefined. */
@@ -21,26 +24,44 @@ interface FieldMatcher {
   field: Field;
   classes: Array<{ cls: string; exploit: boolean; matcher: EntryMatcher }>;
   memo: Map<string, SignatureHit[] | null>;
+  /** Rejects, in one pass, values that contain no literal any entry needs; absent when some entry has none. */
+  prefilter: LiteralScanner | undefined;
+  /** A part of the request target (path, uri, query): prefiltered once per event over `path?query`. */
+  target: boolean;
 }
+
+const QUESTION_MARK = 63;
 
 export class SignatureMatcher {
   private readonly fields: FieldMatcher[];
+  /** One scan of `path?query` for every target field's literals: the value of each is a substring of it. */
+  private readonly targetPrefilter: LiteralScanner | undefined;
   readonly size: number;
 
-  constructor(pack: RulePackDoc) {
+  /** `prefilter: false` runs every exact matcher on every value: the reference the prefilter is tested against. */
+  constructor(pack: RulePackDoc, opts: { prefilter?: boolean } = {}) {
+    const usePrefilter = opts.prefilter !== false;
     const classes = Object.entries(pack.signatures).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     this.size = classes.length;
-    this.fields = FIELDS.map((field) => ({
-      field,
-      memo: new Map(),
-      classes: classes
-        .filter(([, spec]) => spec.fields.includes(field))
-        .map(([cls, spec]) => ({
-          cls,
-          exploit: spec.exploit,
-          matcher: firstOf((Array.isArray(spec.list) ? spec.list : [spec.list]).map((l) => compileList(pack.lists[l].entries, pack.lists[l].spec.caseSensitive))),
-        })),
-    })).filter((f) => f.classes.length > 0);
+    const listsOf = (fields: Field[]) =>
+      classes.filter(([, spec]) => spec.fields.some((f) => fields.includes(f))).flatMap(([, spec]) => (Array.isArray(spec.list) ? spec.list : [spec.list]).map((l) => pack.lists[l]));
+    this.targetPrefilter = usePrefilter ? prefilterOf(listsOf(TARGET_FIELDS)) : undefined;
+    this.fields = FIELDS.map((field) => {
+      const target = TARGET_FIELDS.includes(field);
+      return {
+        field,
+        target,
+        memo: new Map(),
+        prefilter: !usePrefilter ? undefined : target ? this.targetPrefilter : prefilterOf(listsOf([field])),
+        classes: classes
+          .filter(([, spec]) => spec.fields.includes(field))
+          .map(([cls, spec]) => ({
+            cls,
+            exploit: spec.exploit,
+            matcher: firstOf((Array.isArray(spec.list) ? spec.list : [spec.list]).map((l) => compileList(pack.lists[l].entries, pack.lists[l].spec.caseSensitive))),
+          })),
+      };
+    }).filter((f) => f.classes.length > 0);
   }
 
   /** Classes the event matched, each once (the first field that matched it wins), in class order. */
@@ -48,12 +69,20 @@ export class SignatureMatcher {
     let out: SignatureHit[] | undefined;
     // Memoised arrays are shared between events: merge into a fresh array instead of mutating one.
     let owned = false;
+    // 0: not scanned yet, 1: the target holds some literal, -1: it holds none.
+    let target = 0;
     for (const f of this.fields) {
-      const value = fieldValue(e, f.field);
+      let value: string | undefined;
+      if (f.target) {
+        if (target === 0) target = !this.targetPrefilter || this.targetPrefilter.test(e.path, QUESTION_MARK, e.query) ? 1 : -1;
+        if (target < 0) continue;
+        value = f.field === "uri" ? requestUri(e) : f.field === "path" ? e.path : e.query;
+      } else value = fieldValue(e, f.field);
       if (!value) continue;
       let found = f.memo.get(value);
       if (found === undefined) {
-        found = this.match(f, value.length > MAX_MATCH_INPUT ? value.slice(0, MAX_MATCH_INPUT) : value);
+        // Header values repeat (a handful of user agents): memoised even when the prefilter rejects them.
+        found = f.prefilter && !f.prefilter.test(value) ? null : this.match(f, value.length > MAX_MATCH_INPUT ? value.slice(0, MAX_MATCH_INPUT) : value);
         if (f.memo.size >= MEMO_LIMIT) f.memo.clear();
         f.memo.set(ownCopy(value), found);
       }
@@ -88,7 +117,7 @@ export class SignatureMatcher {
 function fieldValue(e: HTTPEvent, f: Field): string | undefined {
   switch (f) {
     case "uri":
-      return e.query === undefined ? e.path : `${e.path}?${e.query}`;
+      return requestUri(e);
     case "path":
       return e.path;
     case "query":
@@ -100,6 +129,30 @@ function fieldValue(e: HTTPEvent, f: Field): string | undefined {
     case "method":
       return e.method;
   }
+}
+
+/**
+ * The literals a field's entries require, as one scanner; undefined when an entry requires none (an empty
+ * entry, a regex without a required literal), since the prefilter must never reject a value that matches.
+ * Entries with non-ASCII characters need a non-ASCII value, and those always pass the scanner.
+ */
+function prefilterOf(lists: Array<{ spec: { caseSensitive: boolean }; entries: ListEntry[] }>): LiteralScanner | undefined {
+  const patterns: string[] = [];
+  for (const { spec, entries } of lists)
+    for (const entry of entries) {
+      let needs: string[] | undefined;
+      if (entry.match === "regex") needs = requiredLiterals(entry.value);
+      else if (entry.match === "exact" || entry.match === "segment") needs = [spec.caseSensitive ? entry.value : entry.value.toLowerCase()];
+      else needs = [entry.value];
+      if (!needs || needs.some((n) => n === "")) return undefined;
+      for (const n of needs) if (isAscii(n)) patterns.push(n);
+    }
+  return new LiteralScanner(patterns);
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
 }
 
 function firstOf(matchers: EntryMatcher[]): EntryMatcher {

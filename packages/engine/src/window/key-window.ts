@@ -1,7 +1,8 @@
 import type { ObservedEvent } from "../event/observed-event.js";
 import { detach } from "../event/detach.js";
 import type { CompiledRule, MetricName } from "../rules/compile.js";
-import { getField } from "../rules/fields.js";
+import { fieldReader, type FieldReader } from "../rules/fields.js";
+import type { EventField } from "../rules/schema.js";
 
 const PEAK_SPAN_MS = 1000;
 
@@ -20,7 +21,8 @@ export class KeyWindow {
   private evs: Array<ObservedEvent | undefined> = [];
   private head = 0;
   private rpsHead = 0;
-  private readonly distinct: Map<string, Map<string, number>>;
+  /** Per distinct-counted field: its reader and the count of each value in the window. */
+  private readonly distinct: Array<{ read: FieldReader; counts: Map<string, number> }>;
   private readonly sigCounts = new Map<string, number>();
   private sigTotal = 0;
   private readonly statusClass = [0, 0, 0, 0, 0, 0];
@@ -30,7 +32,7 @@ export class KeyWindow {
     /** Set for lean rules: the status class (5 for 5xx) whose first occurrence starts an incident. */
     private readonly leanSignal?: number,
   ) {
-    this.distinct = new Map(rule.distinctFields.map((f) => [f, new Map()]));
+    this.distinct = rule.distinctFields.map((f) => ({ read: fieldReader(f, rule.pack.name), counts: new Map() }));
   }
 
   get size(): number {
@@ -108,7 +110,7 @@ export class KeyWindow {
       case "signatureHits":
         return m.cls === undefined ? this.sigTotal : this.sigCounts.get(m.cls) ?? 0;
       case "distinct":
-        return this.distinct.get(m.field)!.size;
+        return this.distinct[this.rule.distinctFields.indexOf(m.field)].counts.size;
       case "statusClass":
         return this.statusClass[m.cls];
       case "ratio":
@@ -126,10 +128,11 @@ export class KeyWindow {
     return ts.length - this.rpsHead;
   }
 
-  private percentile(field: Parameters<typeof getField>[1], p: number): number {
+  private percentile(field: EventField, p: number): number {
+    const read = fieldReader(field, this.rule.pack.name);
     const values: number[] = [];
     for (const ev of this.contents()) {
-      const v = getField(ev, field, this.rule.pack.name);
+      const v = read(ev);
       if (typeof v === "number") values.push(v);
     }
     if (!values.length) return 0;
@@ -143,8 +146,8 @@ export class KeyWindow {
       this.sigTotal += delta;
       for (const h of hits) this.sigCounts.set(h.cls, (this.sigCounts.get(h.cls) ?? 0) + delta);
     }
-    for (const [field, counts] of this.distinct) {
-      const v = getField(ev, field as Parameters<typeof getField>[1], this.rule.pack.name);
+    for (const { read, counts } of this.distinct) {
+      const v = read(ev);
       if (v === undefined) continue;
       const k = String(v);
       const n = (counts.get(k) ?? 0) + delta;

@@ -1,6 +1,6 @@
 import type { ObservedEvent } from "../event/observed-event.js";
 import { compileRule, describeThreshold, meets, parseMetric, type CompiledRule } from "../rules/compile.js";
-import { groupKeyCached, groupShapeId } from "../rules/fields.js";
+import { groupFieldText, groupKeyCached, groupShapeId } from "../rules/fields.js";
 import type { Rule, RulePackDoc } from "../rules/index.js";
 import { KeyWindow } from "../window/key-window.js";
 import { IncidentAccumulator } from "../incident/accumulator.js";
@@ -72,6 +72,12 @@ export class RuleEvaluator {
   private readonly lean: number | undefined;
   /** Open incidents of this rule: while zero, events the match rejects cannot matter. */
   private open = 0;
+  /**
+   * Open incidents by the value of the first groupBy field: an event the match rejects matters only to an open
+   * incident of its key, and most events share no first field (client IP) with one, so they are dismissed
+   * without building their key.
+   */
+  private readonly openFirst = new Map<string, number>();
 
   constructor(
     rule: Rule,
@@ -99,7 +105,11 @@ export class RuleEvaluator {
 
   onEvent(ev: ObservedEvent): void {
     const counted = this.compiled.match(ev);
-    if (!counted && this.open === 0) return;
+    if (!counted) {
+      if (this.open === 0) return;
+      const first = groupFieldText(ev, this.compiled.rule.groupBy[0]);
+      if (first === undefined || !this.openFirst.has(first)) return;
+    }
     const keyText = groupKeyCached(ev, this.shape, this.compiled.rule.groupBy);
     if (keyText === undefined) return;
     let st = this.states.get(keyText);
@@ -193,6 +203,10 @@ export class RuleEvaluator {
     inc.closedAt = inc.lastHeld + this.compiled.cooldownMs;
     st.inc = undefined;
     this.open--;
+    const first = inc.key[this.compiled.rule.groupBy[0]]!;
+    const n = this.openFirst.get(first)!;
+    if (n > 1) this.openFirst.set(first, n - 1);
+    else this.openFirst.delete(first);
     st.trace?.push({ time: inc.closedAt, trigger: "expiry", counted: false, conditions: [], holds: false, state: "closed" });
     this.hooks.closed(inc);
   }
@@ -211,6 +225,8 @@ export class RuleEvaluator {
       if (!st.inc) {
         st.inc = this.openIncident(st, keyText, t);
         this.open++;
+        const first = st.inc.key[this.compiled.rule.groupBy[0]]!;
+        this.openFirst.set(first, (this.openFirst.get(first) ?? 0) + 1);
         // A miss only counts while the rule never fired for the key.
         st.best = undefined;
         state = "opened";

@@ -1,5 +1,5 @@
 import type { HTTPEvent, LogFormat } from "../event/http-event.js";
-import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
+import { sameTimeRank, type ObservedEvent, type SignatureHit } from "../event/observed-event.js";
 import { isStaticAsset } from "../event/static-asset.js";
 import { parseLine, parseNonAccessLine } from "../parse/index.js";
 import type { RcaInput } from "../rca/rca-input.js";
@@ -207,7 +207,7 @@ export class Pipeline {
       const hits = m.hits(e);
       if (hits) (signatures ??= new Map()).set(pack, hits);
     }
-    return { e, raw, isStatic: isStaticAsset(e.path), signatures, keys: [] };
+    return { e, raw, rank: sameTimeRank(raw), isStatic: isStaticAsset(e.path), signatures, keys: [] };
   }
 
   private release(): void {

@@ -48,17 +48,18 @@ export function fieldReader(field: EventField, pack: string): FieldReader {
 
 /** Group key of an event, or undefined when a groupBy field is missing (the event has no such key). */
 export function groupKey(ev: ObservedEvent, fields: ReadonlyArray<"clientIp" | "host" | "upstream">): string | undefined {
-  if (fields.length === 1) return fieldText(ev, fields[0]);
+  if (fields.length === 1) return groupFieldText(ev, fields[0]);
   let key = "";
   for (let i = 0; i < fields.length; i++) {
-    const v = fieldText(ev, fields[i]);
+    const v = groupFieldText(ev, fields[i]);
     if (v === undefined) return undefined;
     key += i ? `\u0000${v}` : v;
   }
   return key;
 }
 
-function fieldText(ev: ObservedEvent, f: "clientIp" | "host" | "upstream"): string | undefined {
+/** One groupBy field of an event as text. */
+export function groupFieldText(ev: ObservedEvent, f: "clientIp" | "host" | "upstream"): string | undefined {
   return f === "upstream" ? ev.e.upstream?.name : ev.e[f];
 }
 

@@ -12,6 +12,8 @@ export function detach(ev: ObservedEvent): void {
   if (ev.detached) return;
   ev.detached = true;
   ev.raw = "";
+  // Cached group keys are slices too; they are rebuilt from the copied fields when next asked for.
+  ev.keys = [];
   const e = ev.e as HTTPEvent & Record<string, unknown>;
   const up = e.upstream;
   const strings: Record<string, unknown> = {};

@@ -9,6 +9,50 @@ import type { UpstreamAttempt } from "../event/http-event.js";
  * Returns undefined when the text does not hold 4 or 5 fields.
  */
 export function parseUpstreamFields(s: string): { attempts: UpstreamAttempt[]; requestId?: string } | undefined {
+  return s.indexOf(",") < 0 ? singleAttempt(s) ?? regrouped(s) : regrouped(s);
+}
+
+/**
+ * The common line: one attempt, so each field is one token (`10.244.1.7:8080 612 0.004 200 <req_id>`).
+ * Read in place, without the per-field arrays of the general walker; undefined sends it there.
+ */
+function singleAttempt(s: string): { attempts: UpstreamAttempt[]; requestId?: string } | undefined {
+  const e0 = s.indexOf(" ");
+  const e1 = e0 < 0 ? -1 : s.indexOf(" ", e0 + 1);
+  const e2 = e1 < 0 ? -1 : s.indexOf(" ", e1 + 1);
+  if (e0 <= 0 || e1 <= e0 + 1 || e2 <= e1 + 1) return undefined;
+  let e3 = s.indexOf(" ", e2 + 1);
+  let reqId: string | undefined;
+  if (e3 < 0) e3 = s.length;
+  else {
+    if (e3 === s.length - 1 || s.indexOf(" ", e3 + 1) >= 0) return undefined;
+    reqId = s.slice(e3 + 1);
+  }
+  if (e3 <= e2 + 1) return undefined;
+  // A lone `:` token separates server groups: the general walker's case.
+  if (isColon(s, 0, e0) || isColon(s, e0 + 1, e1) || isColon(s, e1 + 1, e2) || isColon(s, e2 + 1, e3) || reqId === ":") return undefined;
+  const addr = s.slice(0, e0);
+  const attempts: UpstreamAttempt[] = [];
+  if (addr !== "-") attempts.push(attempt(addr, 0, s.slice(e2 + 1, e3), s.slice(e1 + 1, e2), s.slice(e0 + 1, e1)));
+  return reqId !== undefined && reqId !== "-" ? { attempts, requestId: reqId } : { attempts };
+}
+
+function isColon(s: string, from: number, to: number): boolean {
+  return to - from === 1 && s.charCodeAt(from) === 58;
+}
+
+function attempt(addr: string, group: number, status: string | undefined, time: string | undefined, length: string | undefined): UpstreamAttempt {
+  const a: UpstreamAttempt = { addr, group };
+  const st = intOrUndef(status);
+  if (st !== undefined) a.status = st;
+  const rt = floatOrUndef(time);
+  if (rt !== undefined) a.responseTime = rt;
+  const rl = intOrUndef(length);
+  if (rl !== undefined) a.responseLength = rl;
+  return a;
+}
+
+function regrouped(s: string): { attempts: UpstreamAttempt[]; requestId?: string } | undefined {
   const fields: { vals: string[]; groups: number[] }[] = [];
   let cur: { vals: string[]; groups: number[] } | undefined;
   let cont = false;
@@ -47,15 +91,7 @@ export function parseUpstreamFields(s: string): { attempts: UpstreamAttempt[]; r
   const attempts: UpstreamAttempt[] = [];
   for (let k = 0; k < addr.vals.length; k++) {
     const a = addr.vals[k];
-    if (a === "-") continue;
-    const attempt: UpstreamAttempt = { addr: a, group: addr.groups[k] };
-    const st = intOrUndef(status.vals[k]);
-    if (st !== undefined) attempt.status = st;
-    const rt = floatOrUndef(time.vals[k]);
-    if (rt !== undefined) attempt.responseTime = rt;
-    const rl = intOrUndef(len.vals[k]);
-    if (rl !== undefined) attempt.responseLength = rl;
-    attempts.push(attempt);
+    if (a !== "-") attempts.push(attempt(a, addr.groups[k], status.vals[k], time.vals[k], len.vals[k]));
   }
   const requestId = reqId && reqId.vals[0] !== "-" ? reqId.vals[0] : undefined;
   return requestId === undefined ? { attempts } : { attempts, requestId };

@@ -92,7 +92,9 @@ export class KeyWindow {
       this.evs = [];
       this.head = 0;
       this.rpsHead = 0;
-    } else if (this.head > 1024 && this.head * 2 > ts.length) {
+    } else if (this.head > 32 && this.head * 2 > ts.length) {
+      // Thousands of keys each hold a window: expired slots are given back early (each copy is paid for by
+      // the expiries before it), or dead slots would outweigh the live ones.
       this.ts = ts.slice(this.head);
       this.status = this.status.slice(this.head);
       this.evs = this.evs.slice(this.head);

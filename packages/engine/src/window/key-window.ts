@@ -10,17 +10,21 @@ const PEAK_SPAN_MS = 1000;
  * The events of one key inside a rule's window, with counters kept incrementally so every condition is
  * O(1) to evaluate (percentiles excepted). The window is (t − W, t]: callers expire events with ts ≤ t − W.
  *
- * Timestamps and statuses are kept for every event; the events themselves only where a metric or the
- * incident needs them. A rule whose conditions read only counts and status classes ("lean", e.g. 5xx ratio
- * over all traffic) keeps only its signal-class events (the 5xx): the requests around them cost two numbers
- * each instead of a retained object graph, and an incident opened now learns their count and status only.
+ * Timestamps and statuses are kept for every event, in typed columns used as a queue (head..tail); the events
+ * themselves only where a metric or the incident needs them. A rule whose conditions read only counts and
+ * status classes ("lean", e.g. 5xx ratio over all traffic) keeps only its signal-class events (the 5xx): the
+ * requests around them cost twelve bytes each instead of a retained object graph, and an incident opened now
+ * learns their count and status only.
  */
 export class KeyWindow {
-  private ts: number[] = [];
-  private status: number[] = [];
-  private evs: Array<ObservedEvent | undefined> = [];
+  private ts = new Float64Array(4);
+  private status = new Int32Array(4);
   private head = 0;
+  private tail = 0;
   private rpsHead = 0;
+  /** Full windows: the event of every slot, indexed like the columns. Lean windows: the signal events, in order. */
+  private evs: ObservedEvent[] = [];
+  private evsHead = 0;
   /** Per distinct-counted field: its reader and the count of each value in the window. */
   private readonly distinct: Array<{ read: FieldReader; counts: Map<string, number> }>;
   private readonly sigCounts = new Map<string, number>();
@@ -36,19 +40,16 @@ export class KeyWindow {
   }
 
   get size(): number {
-    return this.ts.length - this.head;
+    return this.tail - this.head;
   }
 
   get oldestTs(): number | undefined {
-    return this.head < this.ts.length ? this.ts[this.head] : undefined;
+    return this.head < this.tail ? this.ts[this.head] : undefined;
   }
 
   /** Events currently kept inside the window, oldest first. */
   *contents(): Iterable<ObservedEvent> {
-    for (let i = this.head; i < this.evs.length; i++) {
-      const ev = this.evs[i];
-      if (ev) yield ev;
-    }
+    for (let i = this.evsHead; i < this.evs.length; i++) yield this.evs[i];
   }
 
   /**
@@ -57,14 +58,21 @@ export class KeyWindow {
    */
   *replay(fromClass: number | undefined): Iterable<ObservedEvent | { ts: number; status: number }> {
     let i = this.head;
-    if (fromClass !== undefined) while (i < this.ts.length && Math.floor(this.status[i] / 100) !== fromClass) i++;
-    for (; i < this.ts.length; i++) yield this.evs[i] ?? { ts: this.ts[i], status: this.status[i] };
+    if (fromClass !== undefined) while (i < this.tail && classOf(this.status[i]) !== fromClass) i++;
+    let k = this.evsHead;
+    if (this.leanSignal === undefined) k += i - this.head;
+    for (; i < this.tail; i++) {
+      const keptHere = this.leanSignal === undefined || classOf(this.status[i]) === this.leanSignal;
+      yield keptHere ? this.evs[k++] : { ts: this.ts[i], status: this.status[i] };
+    }
   }
 
   add(ev: ObservedEvent): void {
-    const c = Math.floor(ev.e.status / 100);
-    this.ts.push(ev.e.ts);
-    this.status.push(ev.e.status);
+    const c = classOf(ev.e.status);
+    if (this.tail === this.ts.length) this.makeRoom();
+    this.ts[this.tail] = ev.e.ts;
+    this.status[this.tail] = ev.e.status;
+    this.tail++;
     if (this.leanSignal === undefined) {
       detach(ev);
       this.evs.push(ev);
@@ -72,35 +80,46 @@ export class KeyWindow {
     } else if (c === this.leanSignal) {
       detach(ev);
       this.evs.push(ev);
-    } else this.evs.push(undefined);
+    }
     if (c >= 1 && c <= 5) this.statusClass[c]++;
   }
 
   /** Removes events with ts ≤ cutoff. */
   expireThrough(cutoff: number): void {
-    const ts = this.ts;
-    while (this.head < ts.length && ts[this.head] <= cutoff) {
-      const i = this.head++;
-      const c = Math.floor(this.status[i] / 100);
+    while (this.head < this.tail && this.ts[this.head] <= cutoff) {
+      const c = classOf(this.status[this.head++]);
       if (c >= 1 && c <= 5) this.statusClass[c]--;
-      if (this.leanSignal === undefined) this.apply(this.evs[i]!, -1);
-      this.evs[i] = undefined;
+      if (this.leanSignal === undefined) this.apply(this.evs[this.evsHead++], -1);
+      else if (c === this.leanSignal) this.evsHead++;
     }
-    if (this.head === ts.length) {
-      this.ts = [];
-      this.status = [];
+    if (this.head === this.tail) {
+      this.head = this.tail = this.rpsHead = 0;
       this.evs = [];
-      this.head = 0;
-      this.rpsHead = 0;
-    } else if (this.head > 32 && this.head * 2 > ts.length) {
-      // Thousands of keys each hold a window: expired slots are given back early (each copy is paid for by
-      // the expiries before it), or dead slots would outweigh the live ones.
-      this.ts = ts.slice(this.head);
-      this.status = this.status.slice(this.head);
-      this.evs = this.evs.slice(this.head);
-      this.rpsHead = Math.max(0, this.rpsHead - this.head);
-      this.head = 0;
+      this.evsHead = 0;
+    } else if (this.evsHead > 32 && this.evsHead * 2 > this.evs.length) {
+      // Expired events are let go early (each copy is paid for by the expiries before it).
+      this.evs = this.evs.slice(this.evsHead);
+      this.evsHead = 0;
     }
+  }
+
+  /** At a full column: slide the live slots to the front when at most half are live, else double. */
+  private makeRoom(): void {
+    const live = this.tail - this.head;
+    if (live * 2 <= this.ts.length) {
+      this.ts.copyWithin(0, this.head, this.tail);
+      this.status.copyWithin(0, this.head, this.tail);
+    } else {
+      const ts = new Float64Array(this.ts.length * 2);
+      const status = new Int32Array(this.ts.length * 2);
+      ts.set(this.ts.subarray(this.head, this.tail));
+      status.set(this.status.subarray(this.head, this.tail));
+      this.ts = ts;
+      this.status = status;
+    }
+    this.rpsHead = Math.max(0, this.rpsHead - this.head);
+    this.head = 0;
+    this.tail = live;
   }
 
   metric(m: MetricName, now: number): number {
@@ -124,10 +143,9 @@ export class KeyWindow {
 
   /** Events in (now − 1 s, now]: a threshold on it holds at some moment iff the window's 1 s peak reaches it. */
   private trailingSecond(now: number): number {
-    const ts = this.ts;
     if (this.rpsHead < this.head) this.rpsHead = this.head;
-    while (this.rpsHead < ts.length && ts[this.rpsHead] <= now - PEAK_SPAN_MS) this.rpsHead++;
-    return ts.length - this.rpsHead;
+    while (this.rpsHead < this.tail && this.ts[this.rpsHead] <= now - PEAK_SPAN_MS) this.rpsHead++;
+    return this.tail - this.rpsHead;
   }
 
   private percentile(field: EventField, p: number): number {
@@ -157,4 +175,8 @@ export class KeyWindow {
       else counts.set(k, n);
     }
   }
+}
+
+function classOf(status: number): number {
+  return Math.floor(status / 100);
 }

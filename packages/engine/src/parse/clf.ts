@@ -1,5 +1,5 @@
 import type { LogFormat } from "../event/http-event.js";
-import { type Draft, type DraftResult, dash, fail } from "./draft.js";
+import { type Draft, type DraftResult, dash, fail, newDraft, newUpstream } from "./draft.js";
 import { decodeLogged } from "./escape.js";
 import { parseRequest } from "./request.js";
 import { parseTimeLocal, looksLikeTimeLocal } from "./time.js";
@@ -61,17 +61,14 @@ export function parseClf(line: string): DraftResult {
   }
 
   const req = parseRequest(line.slice(reqStart, reqEnd));
-  const draft: Draft = {
-    ts,
-    clientIp: prefix.clientIp,
-    method: req.method,
-    path: req.path,
-    query: req.query,
-    protocol: req.protocol,
-    status,
-    bytes,
-    remoteUser: prefix.remoteUser,
-  };
+  const draft = newDraft(ts, status);
+  draft.clientIp = prefix.clientIp;
+  draft.method = req.method;
+  draft.path = req.path;
+  draft.query = req.query;
+  draft.protocol = req.protocol;
+  draft.bytes = bytes;
+  draft.remoteUser = prefix.remoteUser;
   if (prefix.vhost !== undefined) draft.host = prefix.vhost;
   if (req.malformed) draft.malformedRequest = true;
   if (req.absoluteUri) draft.absoluteUri = true;
@@ -216,7 +213,7 @@ function readTraefikTail(line: string, i: number, count: string, draft: Draft): 
   const router = dash(decodeLogged(line, i + 1, r1));
   const url = dash(decodeLogged(line, r1 + 3, r2));
   draft.requestTime = ms / 1000;
-  draft.upstream = { name: router, attempts: url === undefined ? [] : [{ addr: url, group: 0 }] };
+  draft.upstream = newUpstream(router, url === undefined ? [] : [{ addr: url, group: 0 }]);
   return "traefik";
 }
 
@@ -248,9 +245,7 @@ function readUpstreamTail(line: string, i: number, reqLen: string, draft: Draft,
   if (!up) return undefined;
   draft.requestLength = requestLength;
   draft.requestTime = requestTime;
-  draft.upstream = { attempts: up.attempts };
-  if (name !== undefined) draft.upstream.name = name;
-  if (alternative !== undefined) draft.upstream.alternative = alternative;
+  draft.upstream = newUpstream(name, up.attempts, alternative);
   if (up.requestId !== undefined) draft.requestId = up.requestId;
   return oldIngress || brackets < 2 ? "upstreaminfo-pre0.22" : "upstreaminfo";
 }

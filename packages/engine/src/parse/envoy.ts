@@ -1,4 +1,4 @@
-import { type Draft, type DraftResult, dash, fail } from "./draft.js";
+import { type Draft, type DraftResult, dash, fail, newDraft } from "./draft.js";
 import { decodeLogged } from "./escape.js";
 import { envoyUpstream, hostOfAddress } from "./json.js";
 import { parseRequest } from "./request.js";
@@ -30,9 +30,7 @@ export function parseEnvoyText(line: string): DraftResult {
   if (quoted.length < 5) return fail("truncated", "fewer than 5 quoted fields at the end");
   const [xff, ua, requestId, authority, upstreamHost] = quoted.map((q) => dash(q));
   const r = parseRequest(line.slice(close + 3, reqEnd));
-  const draft: Draft = {
-    ts,
-    status,
+  const draft: Draft = Object.assign(newDraft(ts, status), {
     clientIp: hostOfAddress(xff?.split(",")[0].trim()),
     host: authority,
     method: r.method,
@@ -46,7 +44,7 @@ export function parseEnvoyText(line: string): DraftResult {
     forwardedFor: xff,
     requestId,
     upstream: envoyUpstream(upstreamHost, undefined, dash(flags), floatOrUndef(upstreamTime)),
-  };
+  });
   if (r.malformed) draft.malformedRequest = true;
   return { ok: true, format: "envoy", draft };
 }

@@ -2,7 +2,7 @@ import type { HTTPEvent, LogFormat, ParseResult, RejectReason } from "../event/h
 import { parseClf } from "./clf.js";
 import { parseCriPrefix } from "./cri.js";
 import { detectFamily, type Family } from "./detect.js";
-import type { Draft, DraftResult } from "./draft.js";
+import type { DraftResult } from "./draft.js";
 import { parseEnvoyText } from "./envoy.js";
 import { parseJsonLine } from "./json.js";
 import { classifyLine } from "./non-access.js";
@@ -105,38 +105,11 @@ function parseLineUnsafe(text: string, ctx: ParseContext): ParseResult {
   if (family === "clf" && !admitted) {
     return reject("bad-field", text, ctx, `expected ${format}, the line is ${r.format}`);
   }
-  return { ok: true, event: toEvent(r.draft, r.format, ctx) };
-}
-
-/**
- * Every event gets the same fields in the same order, absent ones as undefined (JSON output drops them):
- * downstream code then reads one object shape, which keeps V8's property access monomorphic on the hot path.
- */
-function toEvent(d: Draft, format: LogFormat, ctx: ParseContext): HTTPEvent {
-  const up = d.upstream;
-  return {
-    ts: d.ts,
-    clientIp: d.clientIp,
-    host: d.host ?? ctx.labels?.host ?? ctx.host ?? "-",
-    method: d.method,
-    path: d.path,
-    query: d.query,
-    protocol: d.protocol,
-    status: d.status,
-    bytes: d.bytes,
-    requestLength: d.requestLength,
-    requestTime: d.requestTime,
-    userAgent: d.userAgent,
-    referer: d.referer,
-    remoteUser: d.remoteUser,
-    forwardedFor: d.forwardedFor,
-    upstream: up && { name: up.name, alternative: up.alternative, attempts: up.attempts, flags: up.flags },
-    requestId: d.requestId,
-    malformedRequest: d.malformedRequest,
-    absoluteUri: d.absoluteUri,
-    targetHost: d.targetHost,
-    source: { format, line: ctx.line, file: ctx.file, labels: ctx.labels },
-  };
+  // The draft becomes the event in place (see newDraft).
+  const event = r.draft as HTTPEvent;
+  event.host = r.draft.host ?? ctx.labels?.host ?? ctx.host ?? "-";
+  event.source = { format: r.format, line: ctx.line, file: ctx.file, labels: ctx.labels };
+  return { ok: true, event };
 }
 
 /** The exact format of a line, or undefined when no parser accepts it. */

@@ -1,5 +1,5 @@
 import type { LogFormat } from "../event/http-event.js";
-import { type Draft, type DraftResult, fail } from "./draft.js";
+import { type Draft, type DraftResult, fail, newDraft, newUpstream } from "./draft.js";
 import { type JsonObject, firstNum, firstStr, num, parseJsonTolerant, str } from "./json-repair.js";
 import { parseRequest } from "./request.js";
 import { looksLikeTimeLocal, parseIso8601, parseTimeLocal } from "./time.js";
@@ -66,10 +66,7 @@ function nginxJson(o: JsonObject): DraftResult {
   if (Number.isNaN(ts)) return fail("bad-timestamp", key ? `${key}: ${String(o[key]).slice(0, 40)}` : "no time key");
   const status = statusOf(o, ["status"]);
   if (typeof status === "string") return fail("bad-status", status);
-  const d: Draft = {
-    ts,
-    status,
-    path: "",
+  const d: Draft = Object.assign(newDraft(ts, status), {
     clientIp: firstStr(o, ["remote_addr", "client", "client_ip"]),
     host: firstStr(o, ["vhost", "host", "server_name", "http_host"]),
     method: firstStr(o, ["method", "request_method"]),
@@ -82,7 +79,7 @@ function nginxJson(o: JsonObject): DraftResult {
     remoteUser: str(o, "remote_user"),
     forwardedFor: firstStr(o, ["x_forwarded_for", "http_x_forwarded_for"]),
     requestId: firstStr(o, ["request_id", "req_id"]),
-  };
+  });
   const path = firstStr(o, ["path", "uri", "request_uri"]);
   if (path !== undefined) withPathAndQuery(d, path, firstStr(o, ["request_query", "args", "query_string"]));
   else {
@@ -97,11 +94,7 @@ function nginxJson(o: JsonObject): DraftResult {
   if (addr !== undefined || str(o, "proxy_upstream_name") !== undefined) {
     const fields = ["upstream_addr", "upstream_response_length", "upstream_response_time", "upstream_status"].map((k) => str(o, k) ?? "-");
     const up = parseUpstreamFields(fields.join(" "));
-    d.upstream = { attempts: up?.attempts ?? [] };
-    const name = str(o, "proxy_upstream_name");
-    if (name !== undefined) d.upstream.name = name;
-    const alt = str(o, "proxy_alternative_upstream_name");
-    if (alt !== undefined) d.upstream.alternative = alt;
+    d.upstream = newUpstream(str(o, "proxy_upstream_name"), up?.attempts ?? [], str(o, "proxy_alternative_upstream_name"));
   }
   return { ok: true, format: "json", draft: d };
 }
@@ -112,10 +105,7 @@ function traefikJson(o: JsonObject): DraftResult {
   const status = statusOf(o, ["DownstreamStatus"]);
   if (typeof status === "string") return fail("bad-status", status);
   const duration = num(o, "Duration");
-  const d: Draft = {
-    ts,
-    status,
-    path: "",
+  const d: Draft = Object.assign(newDraft(ts, status), {
     // Behind trusted proxies Traefik may put a list in ClientHost; the last entry is the nearest hop's view.
     clientIp: str(o, "ClientHost")?.split(",").pop()?.trim(),
     host: firstStr(o, ["RequestHost", "RequestAddr"]),
@@ -129,27 +119,26 @@ function traefikJson(o: JsonObject): DraftResult {
     remoteUser: str(o, "ClientUsername"),
     forwardedFor: str(o, "request_X-Forwarded-For"),
     requestId: str(o, "request_X-Request-Id"),
-  };
+  });
   withPathAndQuery(d, str(o, "RequestPath"), undefined);
   const serviceAddr = str(o, "ServiceAddr");
   const originStatus = num(o, "OriginStatus");
   const originDuration = num(o, "OriginDuration");
-  d.upstream = {
-    name: str(o, "ServiceName") ?? str(o, "RouterName"),
-    attempts:
-      serviceAddr === undefined
-        ? []
-        : [
-            {
-              addr: serviceAddr,
-              group: 0,
-              // OriginStatus 0 means Traefik answered itself (no upstream response).
-              ...(originStatus ? { status: originStatus } : {}),
-              ...(originDuration !== undefined ? { responseTime: originDuration / 1e9 } : {}),
-              ...(num(o, "OriginContentSize") !== undefined ? { responseLength: num(o, "OriginContentSize") } : {}),
-            },
-          ],
-  };
+  d.upstream = newUpstream(
+    str(o, "ServiceName") ?? str(o, "RouterName"),
+    serviceAddr === undefined
+      ? []
+      : [
+          {
+            addr: serviceAddr,
+            group: 0,
+            // OriginStatus 0 means Traefik answered itself (no upstream response).
+            ...(originStatus ? { status: originStatus } : {}),
+            ...(originDuration !== undefined ? { responseTime: originDuration / 1e9 } : {}),
+            ...(num(o, "OriginContentSize") !== undefined ? { responseLength: num(o, "OriginContentSize") } : {}),
+          },
+        ],
+  );
   return { ok: true, format: "traefik-json", draft: d };
 }
 
@@ -171,10 +160,7 @@ function envoyJson(o: JsonObject): DraftResult {
   if (typeof status === "string") return fail("bad-status", status);
   const duration = num(o, "duration");
   const forwardedFor = str(o, "x-forwarded-for");
-  const d: Draft = {
-    ts,
-    status,
-    path: "",
+  const d: Draft = Object.assign(newDraft(ts, status), {
     clientIp: hostOfAddress(str(o, "downstream_remote_address")) ?? hostOfAddress(forwardedFor?.split(",")[0].trim()),
     host: str(o, ":authority"),
     method: str(o, "method"),
@@ -186,16 +172,13 @@ function envoyJson(o: JsonObject): DraftResult {
     referer: firstStr(o, ["referer", "referrer"]),
     forwardedFor,
     requestId: str(o, "x-request-id"),
-  };
+  });
   withPathAndQuery(d, firstStr(o, ["x-envoy-origin-path", "path"]), undefined);
   d.upstream = envoyUpstream(str(o, "upstream_host"), str(o, "upstream_cluster"), str(o, "response_flags"), num(o, "x-envoy-upstream-service-time"));
   return { ok: true, format: "envoy-json", draft: d };
 }
 
 export function envoyUpstream(host: string | undefined, cluster: string | undefined, flags: string | undefined, serviceTimeMs: number | undefined): Draft["upstream"] {
-  const up: NonNullable<Draft["upstream"]> = { attempts: [] };
-  if (host !== undefined) up.attempts.push(serviceTimeMs === undefined ? { addr: host, group: 0 } : { addr: host, group: 0, responseTime: serviceTimeMs / 1000 });
-  if (cluster !== undefined) up.name = cluster;
-  if (flags !== undefined) up.flags = flags;
-  return up;
+  const attempts = host === undefined ? [] : [serviceTimeMs === undefined ? { addr: host, group: 0 } : { addr: host, group: 0, responseTime: serviceTimeMs / 1000 }];
+  return newUpstream(cluster, attempts, undefined, flags);
 }

@@ -5,6 +5,7 @@ import type { EvidenceSample, IncidentMetrics, Outcome } from "./incident.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { DEFAULT_REDACTOR, type Redactor } from "./redact.js";
 import { isoTime } from "../util/time.js";
+import { ownCopy } from "../util/own-copy.js";
 
 // Caps keep one enormous incident (every line a distinct path) from holding the whole input in memory.
 const MAX_DISTINCT_PATHS = 50_000;
@@ -82,8 +83,7 @@ export class IncidentAccumulator {
 
   /** `counted` says whether the rule's match selected the event (a probe), not just the key. */
   add(ev: ObservedEvent, counted: boolean): void {
-    // An open incident keeps paths and samples of what it is given.
-    detach(ev);
+    // Nothing here keeps the event: what outlives it (paths, addresses, samples) is copied as it is kept.
     const e = ev.e;
     this.requests++;
     this.countTime(e.ts);
@@ -96,8 +96,10 @@ export class IncidentAccumulator {
     if ((e.upstream?.attempts.length ?? 0) > 1) this.retries++;
     if (e.requestTime !== undefined && this.latencies.length < MAX_LATENCIES) this.latencies.push(e.requestTime);
 
-    if (this.paths.size < MAX_DISTINCT_PATHS) this.paths.add(e.path);
-    else if (!this.paths.has(e.path)) this.distinctCapped = true;
+    if (!this.paths.has(e.path)) {
+      if (this.paths.size < MAX_DISTINCT_PATHS) this.paths.add(ownCopy(e.path));
+      else this.distinctCapped = true;
+    }
 
     const hits = ev.signatures?.get(this.pack);
     if (hits) for (const h of hits) bump(this.sigHits, h.cls);
@@ -193,16 +195,20 @@ export class IncidentAccumulator {
     for (const a of attempts) {
       if (NO_PEER.has(a.addr)) continue;
       allNoPeer = false;
-      if (this.upstreamAddrs.size < MAX_ADDRS) this.upstreamAddrs.add(a.addr);
+      if (this.upstreamAddrs.size < MAX_ADDRS && !this.upstreamAddrs.has(a.addr)) this.upstreamAddrs.add(ownCopy(a.addr));
       if (a.responseTime !== undefined && this.upstreamTimes.length < MAX_LATENCIES) this.upstreamTimes.push(a.responseTime);
     }
     if (e.status === 503 && allNoPeer) this.noEndpoint++;
-    if (e.status === 501 && lastUpstreamStatus(e) === 501 && this.paths501.size < MAX_ADDRS) this.paths501.add(e.path);
+    if (e.status === 501 && lastUpstreamStatus(e) === 501 && this.paths501.size < MAX_ADDRS && !this.paths501.has(e.path)) this.paths501.add(ownCopy(e.path));
     if (attempts.length === 0) this.upstreamStatusCounts.set("-", (this.upstreamStatusCounts.get("-") ?? 0) + 1);
   }
 
   private sample(ev: ObservedEvent, reason: string, why: string, hits?: SignatureHit[]): void {
     if (this.sampleReasons.has(reason)) return;
+    // A sample quotes the event's strings: they must stop being slices of the log chunk.
+    detach(ev);
+    reason = ownCopy(reason);
+    why = ownCopy(why);
     const e = ev.e;
     const same = this.samples.find((s) => s.line === e.source.line && s.file === e.source.file);
     if (same) {
@@ -242,7 +248,9 @@ function bump(m: Map<string, number>, k: string): void {
 }
 
 function bumpCapped(m: Map<string, number>, k: string): void {
-  if (m.size < MAX_DISTINCT_PATHS || m.has(k)) bump(m, k);
+  const n = m.get(k);
+  if (n !== undefined) m.set(k, n + 1);
+  else if (m.size < MAX_DISTINCT_PATHS) m.set(ownCopy(k), 1);
 }
 
 function sortedRecord(m: Map<string, number>): Record<string, number> {

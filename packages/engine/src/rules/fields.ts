@@ -68,6 +68,8 @@ export function groupFieldText(ev: ObservedEvent, f: "clientIp" | "host" | "upst
  * three shapes, each key string is built once per event instead of once per rule.
  */
 export function groupKeyCached(ev: ObservedEvent, shape: number, fields: ReadonlyArray<"clientIp" | "host" | "upstream">): string | undefined {
+  // A one-field key is the field's own string: nothing to build, nothing to cache.
+  if (fields.length === 1) return groupFieldText(ev, fields[0]);
   const cached = ev.keys[shape];
   if (cached !== undefined) return cached ?? undefined;
   const key = groupKey(ev, fields);

@@ -1,5 +1,5 @@
 import type { ObservedEvent } from "../event/observed-event.js";
-import { compileRule, describeThreshold, meets, parseMetric, type CompiledRule } from "../rules/compile.js";
+import { compileRule, describeThreshold, meets, parseMetric, passesGates, type CompiledRule } from "../rules/compile.js";
 import { groupFieldText, groupKeyCached, groupShapeId } from "../rules/fields.js";
 import type { Rule, RulePackDoc } from "../rules/index.js";
 import { KeyWindow } from "../window/key-window.js";
@@ -104,7 +104,7 @@ export class RuleEvaluator {
   }
 
   onEvent(ev: ObservedEvent): void {
-    const counted = this.compiled.match(ev);
+    const counted = passesGates(this.compiled, ev) && this.compiled.match(ev);
     if (!counted) {
       if (this.open === 0) return;
       const first = groupFieldText(ev, this.compiled.rule.groupBy[0]);

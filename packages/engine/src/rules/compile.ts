@@ -22,7 +22,12 @@ export interface CompiledRule {
   pack: RulePackDoc;
   windowMs: number;
   cooldownMs: number;
+  /** Full match. Every rule sees every event, so `passesGates` runs first and rejects most without a call. */
   match: (ev: ObservedEvent) => boolean;
+  /** Set when a positive `signature in/equals` predicate needs a hit in this pack. */
+  signaturePack: string | undefined;
+  /** Set when a positive `status in/equals` predicate allows only these statuses (1 = allowed). */
+  statusAllowed: Uint8Array | undefined;
   when: CompiledThreshold[];
   /** Fields whose distinct values the window must count. */
   distinctFields: EventField[];
@@ -42,10 +47,37 @@ export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
     windowMs,
     cooldownMs: rule.cooldown ? parseDuration(rule.cooldown)! : windowMs,
     match: allOf(preds),
+    signaturePack: rule.match.some((p) => p.field === "signature" && !p.not && (p.op === "in" || p.op === "equals")) ? pack.name : undefined,
+    statusAllowed: statusGate(rule.match),
     when,
     distinctFields,
     percentileFields,
   };
+}
+
+/**
+ * Necessary conditions of a rule's match read from plain fields, so the evaluator can drop an event with two
+ * lookups before calling the compiled predicates.
+ */
+export function passesGates(c: CompiledRule, ev: ObservedEvent): boolean {
+  if (c.statusAllowed !== undefined && c.statusAllowed[ev.e.status] !== 1) return false;
+  return c.signaturePack === undefined || ev.signatures?.has(c.signaturePack) === true;
+}
+
+function statusGate(preds: Predicate[]): Uint8Array | undefined {
+  let allowed: Uint8Array | undefined;
+  for (const p of preds) {
+    if (p.field !== "status" || p.not || (p.op !== "in" && p.op !== "equals")) continue;
+    const values = (Array.isArray(p.value) ? p.value : [p.value]).map(Number);
+    // A status outside the table's range could match: such a predicate is not gated.
+    if (values.some((n) => Number.isInteger(n) && (n < 0 || n >= 1000))) continue;
+    const mine = new Uint8Array(1000);
+    for (const n of values) if (Number.isInteger(n)) mine[n] = 1;
+    // Several status predicates must all hold: the gate is their intersection.
+    if (allowed) for (let i = 0; i < 1000; i++) allowed[i] &= mine[i];
+    else allowed = mine;
+  }
+  return allowed;
 }
 
 /** Conjunction without a per-call closure: this runs for every rule on every event. */

@@ -53,6 +53,9 @@ interface RawMiss {
   observed: number[];
 }
 
+/** Bits of the groupBy fields whose value has an open incident in some rule (see Pipeline.openMask). */
+export const OPEN_BIT = { clientIp: 1, host: 2, upstream: 4 } as const;
+
 export interface RuleEvaluatorHooks {
   opened(d: IncidentDraft): void;
   closed(d: IncidentDraft): void;
@@ -78,6 +81,10 @@ export class RuleEvaluator {
    * without building their key.
    */
   private readonly openFirst = new Map<string, number>();
+  private readonly firstBit: number;
+  /** The last key looked up: consecutive events usually share it (one host, a few upstreams). */
+  private lastKey: string | undefined;
+  private lastState: KeyState | undefined;
 
   constructor(
     rule: Rule,
@@ -88,6 +95,7 @@ export class RuleEvaluator {
     this.compiled = compileRule(rule, pack);
     this.observed = this.compiled.when.map(() => 0);
     this.shape = groupShapeId(rule.groupBy);
+    this.firstBit = OPEN_BIT[rule.groupBy[0]];
     this.escalations = rule.escalate.map((e) => (e.when ? { metric: parseMetric(e.when.metric), t: e.when } : undefined));
     const metrics = [...this.compiled.when.map((c) => c.m), ...this.escalations.flatMap((e) => (e ? [e.metric] : []))];
     this.lean = metrics.every((m) => LEAN_METRICS.has(m.kind)) ? this.signalClass : undefined;
@@ -103,16 +111,20 @@ export class RuleEvaluator {
     return this.states.size;
   }
 
-  onEvent(ev: ObservedEvent): void {
+  /**
+   * `openMask` has the bit of each groupBy field whose value in this event has an open incident in some rule:
+   * an event this rule does not count matters only to an open incident of its key.
+   */
+  onEvent(ev: ObservedEvent, openMask: number): void {
     const counted = passesGates(this.compiled, ev) && this.compiled.match(ev);
     if (!counted) {
-      if (this.open === 0) return;
+      if (this.open === 0 || (openMask & this.firstBit) === 0) return;
       const first = groupFieldText(ev, this.compiled.rule.groupBy[0]);
       if (first === undefined || !this.openFirst.has(first)) return;
     }
     const keyText = groupKeyCached(ev, this.shape, this.compiled.rule.groupBy);
     if (keyText === undefined) return;
-    let st = this.states.get(keyText);
+    let st = keyText === this.lastKey ? this.lastState : this.states.get(keyText);
     if (!st) {
       if (!counted) return;
       st = { win: new KeyWindow(this.compiled, this.lean) };
@@ -120,6 +132,8 @@ export class RuleEvaluator {
       if (this.traceKey?.(key)) st.trace = [];
       this.states.set(ownCopy(keyText), st);
     }
+    this.lastKey = keyText;
+    this.lastState = st;
     const t = ev.e.ts;
     this.catchUp(st, keyText, t);
     if (counted) st.win.add(ev);
@@ -166,6 +180,7 @@ export class RuleEvaluator {
     this.offerMiss(keyText, st);
     if (st.trace) this.forgottenTraces.push({ key: keyText, steps: st.trace, nearMiss: this.renderMiss(keyText, st.best) });
     this.states.delete(keyText);
+    if (this.lastState === st) this.lastKey = this.lastState = undefined;
   }
 
   private offerMiss(keyText: string, st: KeyState): void {

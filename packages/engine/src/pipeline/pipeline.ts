@@ -5,7 +5,7 @@ import { parseLine, parseNonAccessLine } from "../parse/index.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
 import { ReorderBuffer } from "../window/reorder-buffer.js";
-import { RuleEvaluator, type IncidentDraft, type TraceStep } from "../detect/rule-evaluator.js";
+import { OPEN_BIT, RuleEvaluator, type IncidentDraft, type TraceStep } from "../detect/rule-evaluator.js";
 import type { NearMiss } from "../detect/near-miss.js";
 import { buildIncident } from "../incident/build.js";
 import type { Incident, IncidentKey, Rca } from "../incident/incident.js";
@@ -87,8 +87,12 @@ export class Pipeline {
     this.matchers = opts.packs.map((p) => ({ pack: p.name, m: new SignatureMatcher(p) })).filter((x) => x.m.size > 0);
     const hooks = {
       redactor: this.redactor,
-      opened: (d: IncidentDraft) => this.changes.push({ type: "opened", incident: this.build(d) }),
+      opened: (d: IncidentDraft) => {
+        this.countOpen(d, 1);
+        this.changes.push({ type: "opened", incident: this.build(d) });
+      },
       closed: (d: IncidentDraft) => {
+        this.countOpen(d, -1);
         const inc = this.build(d);
         if (this.opts.retainClosed !== false) this.closed.push(inc);
         this.changes.push({ type: "closed", incident: inc });
@@ -217,11 +221,35 @@ export class Pipeline {
 
   private readonly dispatchFn = (ev: ObservedEvent) => this.dispatch(ev);
 
+  /** Open incidents by groupBy field and the value it has in their key. */
+  private readonly openValues = { clientIp: new Map<string, number>(), host: new Map<string, number>(), upstream: new Map<string, number>() };
+
+  private countOpen(d: IncidentDraft, delta: 1 | -1): void {
+    const f = d.rule.rule.groupBy[0];
+    const m = this.openValues[f];
+    const v = d.key[f]!;
+    const n = (m.get(v) ?? 0) + delta;
+    if (n) m.set(v, n);
+    else m.delete(v);
+  }
+
+  /** One lookup per field for all rules: which of the event's key values have an open incident anywhere. */
+  private openMask(e: HTTPEvent): number {
+    const o = this.openValues;
+    let mask = 0;
+    if (o.clientIp.size && e.clientIp !== undefined && o.clientIp.has(e.clientIp)) mask |= OPEN_BIT.clientIp;
+    if (o.host.size && o.host.has(e.host)) mask |= OPEN_BIT.host;
+    const up = e.upstream?.name;
+    if (o.upstream.size && up !== undefined && o.upstream.has(up)) mask |= OPEN_BIT.upstream;
+    return mask;
+  }
+
   private dispatch(ev: ObservedEvent): void {
     const t = ev.e.ts;
     if (this.firstReleased === undefined) this.firstReleased = t;
     this.lastReleased = t;
-    for (const r of this.rules) r.onEvent(ev);
+    const mask = this.openMask(ev.e);
+    for (const r of this.rules) r.onEvent(ev, mask);
     if (t >= this.nextSweep) {
       for (const r of this.rules) r.sweep(t);
       this.nextSweep = t + SWEEP_EVERY_MS;

@@ -34,7 +34,7 @@ export {
   unsafeRegexProblems,
   packRegexes,
   regexVerdict,
-  isTriviallyLinear,
+  needsNoAnalysis,
   type RegexChecker,
   type RegexDiagnostics,
   type PackRegex,

@@ -1,4 +1,4 @@
-import { isTriviallyLinear, packRegexes, regexVerdict, type RulePackDoc } from "@edgeproof/engine";
+import { needsNoAnalysis, packRegexes, regexVerdict, type RulePackDoc } from "@edgeproof/engine";
 import { recheckChecker } from "../regex-check.js";
 import type { LintFinding } from "./lint-checks.js";
 
@@ -11,7 +11,7 @@ export function regexFindings(pack: RulePackDoc, timeoutMs: number): LintFinding
   const out: LintFinding[] = [];
   const check = recheckChecker(timeoutMs);
   for (const r of packRegexes(pack)) {
-    if (isTriviallyLinear(r.source)) continue;
+    if (needsNoAnalysis(r.source)) continue;
     const d = check(r.source, r.flags);
     const where = r.origin ? ` in ${r.origin}` : "";
     if (d.status === "unknown") out.push({ level: "warning", path: r.path, message: `regex /${r.source}/${where} could not be proven linear-time within ${timeoutMs} ms (${d.error?.kind ?? "unknown"})` });

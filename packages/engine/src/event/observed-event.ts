@@ -61,7 +61,8 @@ export function sameTimeRank(raw: string): number {
  * which separates identical lines.
  */
 export function compareSameTime(a: ObservedEvent, b: ObservedEvent): number {
-  if (a.rank !== b.rank) return a.rank - b.rank;
+  // -1/1 rather than a difference: ranks exceed small integers, and a difference would be a boxed number.
+  if (a.rank !== b.rank) return a.rank < b.rank ? -1 : 1;
   if (a.raw !== b.raw) return a.raw < b.raw ? -1 : 1;
   const fa = a.e.source.file ?? "";
   const fb = b.e.source.file ?? "";

@@ -32,8 +32,8 @@ function singleAttempt(s: string): { attempts: UpstreamAttempt[]; requestId?: st
   // A lone `:` token separates server groups: the general walker's case.
   if (isColon(s, 0, e0) || isColon(s, e0 + 1, e1) || isColon(s, e1 + 1, e2) || isColon(s, e2 + 1, e3) || reqId === ":") return undefined;
   const addr = s.slice(0, e0);
-  const attempts: UpstreamAttempt[] = [];
-  if (addr !== "-") attempts.push(attempt(addr, 0, s.slice(e2 + 1, e3), s.slice(e1 + 1, e2), s.slice(e0 + 1, e1)));
+  // Numbers are read in place and the array is built at its final size: this runs once per line.
+  const attempts: UpstreamAttempt[] = addr === "-" ? [] : [attempt(addr, 0, intAt(s, e2 + 1, e3), floatOrUndef(s.slice(e1 + 1, e2)), intAt(s, e0 + 1, e1))];
   return reqId !== undefined && reqId !== "-" ? { attempts, requestId: reqId } : { attempts };
 }
 
@@ -41,14 +41,11 @@ function isColon(s: string, from: number, to: number): boolean {
   return to - from === 1 && s.charCodeAt(from) === 58;
 }
 
-function attempt(addr: string, group: number, status: string | undefined, time: string | undefined, length: string | undefined): UpstreamAttempt {
+function attempt(addr: string, group: number, status: number | undefined, responseTime: number | undefined, responseLength: number | undefined): UpstreamAttempt {
   const a: UpstreamAttempt = { addr, group };
-  const st = intOrUndef(status);
-  if (st !== undefined) a.status = st;
-  const rt = floatOrUndef(time);
-  if (rt !== undefined) a.responseTime = rt;
-  const rl = intOrUndef(length);
-  if (rl !== undefined) a.responseLength = rl;
+  if (status !== undefined) a.status = status;
+  if (responseTime !== undefined) a.responseTime = responseTime;
+  if (responseLength !== undefined) a.responseLength = responseLength;
   return a;
 }
 
@@ -91,7 +88,7 @@ function regrouped(s: string): { attempts: UpstreamAttempt[]; requestId?: string
   const attempts: UpstreamAttempt[] = [];
   for (let k = 0; k < addr.vals.length; k++) {
     const a = addr.vals[k];
-    if (a !== "-") attempts.push(attempt(a, addr.groups[k], status.vals[k], time.vals[k], len.vals[k]));
+    if (a !== "-") attempts.push(attempt(a, addr.groups[k], intOrUndef(status.vals[k]), floatOrUndef(time.vals[k]), intOrUndef(len.vals[k])));
   }
   const requestId = reqId && reqId.vals[0] !== "-" ? reqId.vals[0] : undefined;
   return requestId === undefined ? { attempts } : { attempts, requestId };
@@ -99,10 +96,15 @@ function regrouped(s: string): { attempts: UpstreamAttempt[]; requestId?: string
 
 /** Non-negative decimal integer, or undefined for `-`, empty or anything else. */
 export function intOrUndef(v: string | undefined): number | undefined {
-  if (v === undefined || v.length === 0 || v.length > 15) return undefined;
+  return v === undefined ? undefined : intAt(v, 0, v.length);
+}
+
+/** intOrUndef of s[from, to), without cutting it out. */
+function intAt(s: string, from: number, to: number): number | undefined {
+  if (to <= from || to - from > 15) return undefined;
   let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i) - 48;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
     if (c < 0 || c > 9) return undefined;
     n = n * 10 + c;
   }

@@ -11,7 +11,6 @@ const FIELDS = ["clientIp", "host", "method", "path", "query", "protocol", "user
 export function detach(ev: ObservedEvent): void {
   if (ev.detached) return;
   ev.detached = true;
-  ev.raw = "";
   // Cached group keys are slices too; they are rebuilt from the copied fields when next asked for.
   ev.keys = [];
   const e = ev.e as HTTPEvent & Record<string, unknown>;

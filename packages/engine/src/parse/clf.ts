@@ -6,18 +6,16 @@ import { parseTimeLocal, looksLikeTimeLocal } from "./time.js";
 import { floatOrUndef, intOrUndef, parseUpstreamFields } from "./upstream.js";
 
 /**
- * The CLF family: nginx `combined`, Debian/Docker `main`, ingress-nginx `upstreaminfo` (current, pre-0.22,
- * 0.8/0.9), Traefik's common format, Apache `common`/`combined` and `vhost_combined`. They share the head
- * `<prefix> [$time_local] "$request" $status $bytes` and differ in the prefix and the tail, so one
- * indexOf-based walker reads the head and the tail decides the format.
- *
- * Quoted fields: nginx's default escaping never writes a raw `"` inside a value, escape=json writes `\"`.
- * For escape=none (raw quotes) a quote only closes a field when what follows fits the format (` 200 ` after
- * the request, ` "` after the referer, a known tail after the user agent); candidates are tried left to right.
- * A line whose tail after the user agent is not a known one still parses as `combined` (custom formats
- * often append fields) - the extra text is ignored.
+ * The head every CLF-family line starts with, `<prefix> [$time_local] "`: where the request starts and the
+ * event time, or why the line has no such head.
  */
-export function parseClf(line: string): DraftResult {
+export interface ClfHead {
+  prefix: Prefix;
+  ts: number;
+  reqStart: number;
+}
+
+export function readHead(line: string): ClfHead | DraftResult {
   let tl = line.indexOf(" [");
   while (tl >= 0 && !looksLikeTimeLocal(line, tl + 2)) tl = line.indexOf(" [", tl + 2);
   if (tl < 0) return fail("unknown-format", "no [dd/Mon/yyyy:...] timestamp");
@@ -34,7 +32,29 @@ export function parseClf(line: string): DraftResult {
   if (line.charCodeAt(close + 1) !== 32 || line.charCodeAt(close + 2) !== 34) {
     return line.length <= close + 2 ? fail("truncated", "line ends after the timestamp") : fail("unknown-format", 'no "$request" after the timestamp');
   }
-  const reqStart = close + 3;
+  return { prefix, ts, reqStart: close + 3 };
+}
+
+/**
+ * The CLF family: nginx `combined`, Debian/Docker `main`, ingress-nginx `upstreaminfo` (current, pre-0.22,
+ * 0.8/0.9), Traefik's common format, Apache `common`/`combined` and `vhost_combined`. They share the head
+ * `<prefix> [$time_local] "$request" $status $bytes` and differ in the prefix and the tail, so one
+ * indexOf-based walker reads the head and the tail decides the format.
+ *
+ * Quoted fields: nginx's default escaping never writes a raw `"` inside a value, escape=json writes `\"`.
+ * For escape=none (raw quotes) a quote only closes a field when what follows fits the format (` 200 ` after
+ * the request, ` "` after the referer, a known tail after the user agent); candidates are tried left to right.
+ * A line whose tail after the user agent is not a known one still parses as `combined` (custom formats
+ * often append fields) - the extra text is ignored.
+ */
+export function parseClf(line: string): DraftResult {
+  const head = readHead(line);
+  return "ok" in head ? head : parseClfFrom(line, head);
+}
+
+/** parseClf after the head: lines dated by their head on arrival are parsed from it on release. */
+export function parseClfFrom(line: string, head: ClfHead): DraftResult {
+  const { prefix, ts, reqStart } = head;
   let reqEnd = -1;
   for (let q = line.indexOf('"', reqStart); q >= 0; q = line.indexOf('"', q + 1)) {
     if (!isEscaped(line, q) && statusFollows(line, q + 1)) {

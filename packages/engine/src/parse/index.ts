@@ -1,5 +1,5 @@
 import type { HTTPEvent, LogFormat, ParseResult, RejectReason } from "../event/http-event.js";
-import { parseClf } from "./clf.js";
+import { parseClf, parseClfFrom, readHead, type ClfHead } from "./clf.js";
 import { parseCriPrefix } from "./cri.js";
 import { detectFamily, type Family } from "./detect.js";
 import type { DraftResult } from "./draft.js";
@@ -72,7 +72,8 @@ export function parseLine(text: string, ctx: ParseContext): ParseResult {
   }
 }
 
-function parseLineUnsafe(text: string, ctx: ParseContext): ParseResult {
+/** The access-log text of a line (CRI and syslog wrappers removed) and its parser family, or why there is none. */
+function unwrap(text: string, ctx: ParseContext): { line: string; family: Family | undefined } | ParseResult {
   if (text.length > MAX_LINE) return reject("too-long", text, ctx, `${text.length} characters`);
   let line = text;
   let end = line.length;
@@ -85,14 +86,55 @@ function parseLineUnsafe(text: string, ctx: ParseContext): ParseResult {
   }
   line = stripSyslogPrefix(line);
   if ((line.length === 0 || line.charCodeAt(0) <= 32) && line.trim() === "") return reject("empty", text, ctx);
-
   const format = ctx.format ?? "auto";
-  const family = format === "auto" ? detectFamily(line) : FAMILY_OF[format];
+  return { line, family: format === "auto" ? detectFamily(line) : FAMILY_OF[format] };
+}
+
+/** A CLF-family line whose head (`<prefix> [$time_local] "`) has been read: its event time is known. */
+export interface DatedLine {
+  ts: number;
+  line: string;
+  head: ClfHead;
+}
+
+/**
+ * Reads only the head of a CLF-family line (undefined for other families and lines without that head). A
+ * proxy wrote that head on its own clock, so the time is the line's event time even when the rest turns out
+ * malformed; parseDated finishes the line later, with what parseLine would have returned.
+ */
+export function dateLine(text: string, format: ParseContext["format"]): DatedLine | undefined {
+  try {
+    const u = unwrap(text, { line: 1, format });
+    if ("ok" in u || u.family !== "clf") return undefined;
+    const head = readHead(u.line);
+    return "ok" in head ? undefined : { ts: head.ts, line: u.line, head };
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseDated(d: DatedLine, text: string, ctx: ParseContext): ParseResult {
+  try {
+    return finish(parseClfFrom(d.line, d.head), "clf", d.line, text, ctx);
+  } catch (e) {
+    return reject("bad-field", text, ctx, `parser error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function parseLineUnsafe(text: string, ctx: ParseContext): ParseResult {
+  const u = unwrap(text, ctx);
+  if ("ok" in u) return u;
+  const { line, family } = u;
+  const format = ctx.format ?? "auto";
   let r: DraftResult | undefined;
   if (family === "json") r = parseJsonLine(line.trimStart(), format === "auto" || format === "json" ? undefined : format);
   else if (family === "envoy") r = parseEnvoyText(line);
   else if (family === "clf") r = parseClf(line);
 
+  return finish(r, family, line, text, ctx);
+}
+
+function finish(r: DraftResult | undefined, family: Family | undefined, line: string, text: string, ctx: ParseContext): ParseResult {
   if (!r || !r.ok) {
     const kind = classifyLine(line);
     if (kind === "nginx-error" || kind === "klog") return reject("not-access-log", text, ctx, kind);
@@ -101,6 +143,7 @@ function parseLineUnsafe(text: string, ctx: ParseContext): ParseResult {
   }
   // Within the CLF family the tail decides the exact format: "combined" admits any of them (custom
   // formats append fields), "upstreaminfo" admits the older ingress layouts, others must match exactly.
+  const format = ctx.format ?? "auto";
   const admitted = format === "auto" || format === "combined" || r.format === format || (format === "upstreaminfo" && r.format === "upstreaminfo-pre0.22");
   if (family === "clf" && !admitted) {
     return reject("bad-field", text, ctx, `expected ${format}, the line is ${r.format}`);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { HTTPEvent, RejectReason, type UpstreamAttempt } from "../event/http-event.js";
-import { parseLine } from "./index.js";
+import { dateLine, parseDated, parseLine } from "./index.js";
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, "0");
@@ -103,6 +103,30 @@ describe("parseLine properties", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it("a line dated by its head and parsed later gives exactly what parseLine gives", () => {
+    const anyLine = fc.oneof(
+      fc.tuple(baseEvent, offset, fc.nat({ max: 300 }), fc.constantFrom("", "2026-11-20T10:00:00Z stdout F ", "<190>Nov 20 10:00:00 edge nginx: ")).map(
+        ([e, o, cut, wrap]) => wrap + renderCombined({ ...e, host: "-", source: { format: "combined", line: 1 } }, o).slice(0, cut),
+      ),
+      fc.string({ unit: fc.constantFrom('"', "[", "]", " ", "-", "2", "0", "/", "N", "o", "v", ":", "+", "\n"), maxLength: 60 }),
+    );
+    let dated = 0;
+    fc.assert(
+      fc.property(anyLine, fc.constantFrom("auto", "combined", "upstreaminfo", "json") as fc.Arbitrary<"auto" | "combined" | "upstreaminfo" | "json">, (text, format) => {
+        const ctx = { line: 7, file: "f.log", format };
+        const d = dateLine(text, format);
+        const r = parseLine(text, ctx);
+        if (r.ok && ["combined", "main", "upstreaminfo", "upstreaminfo-pre0.22", "traefik"].includes(r.event.source.format)) expect(d?.ts).toBe(r.event.ts);
+        if (d) {
+          dated++;
+          expect(parseDated(d, text, ctx)).toEqual(r);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(dated).toBeGreaterThan(300);
   });
 
   it("survives huge lines", () => {

@@ -69,6 +69,23 @@ describe("pipeline determinism", () => {
     );
   });
 
+  it("parsing lines when the buffer releases them gives what parsing them on arrival gives", () => {
+    // onEvent makes the pipeline parse on arrival; hostile and late lines must be counted alike either way.
+    const hostile = ["", "garbage", '1.2.3.4 - - [20/Nov/2026:10:05:30 +0000] "GET / HTTP/1.1" xyz 1 "-" "-"', "I1120 10:02:31 klog line", "2026/11/20 10:02:32 [error] 1#1: upstream timed out"];
+    const mixed = [...lines.slice(0, 3000), ...hostile, lines[10], ...lines.slice(3000, 6000), lines[20]];
+    const run = (eager: boolean, since?: number) => {
+      const p = new Pipeline({ packs, host: "shop.example.com", allowedLatenessMs: LATENESS, since, onEvent: eager ? () => {} : undefined });
+      mixed.forEach((l, i) => p.pushLine(l, i + 1, { file: "mixed.log" }));
+      return JSON.stringify({ incidents: p.flush(), stats: p.stats, misses: p.nearMisses() });
+    };
+    const deferred = run(false);
+    expect(JSON.parse(deferred).stats.late).toBeGreaterThan(0);
+    expect(Object.keys(JSON.parse(deferred).stats.rejected).length).toBeGreaterThan(2);
+    expect(deferred).toBe(run(true));
+    const since = Date.parse("2026-11-20T10:02:00Z");
+    expect(run(false, since)).toBe(run(true, since));
+  });
+
   it("counts events that arrive later than the lateness as late instead of evaluating them", () => {
     const order = lines.map((_, i) => i);
     const last = order.pop()!;

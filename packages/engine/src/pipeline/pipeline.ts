@@ -1,10 +1,10 @@
 import type { HTTPEvent, LogFormat } from "../event/http-event.js";
-import { sameTimeRank, type ObservedEvent, type SignatureHit } from "../event/observed-event.js";
+import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
 import { isStaticAsset } from "../event/static-asset.js";
-import { parseLine, parseNonAccessLine } from "../parse/index.js";
+import { dateLine, parseDated, parseLine, parseNonAccessLine, type DatedLine } from "../parse/index.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
-import { ReorderBuffer } from "../window/reorder-buffer.js";
+import { ReorderBuffer, sameTimeRank, type Ordered } from "../window/reorder-buffer.js";
 import { OPEN_BIT, RuleEvaluator, type IncidentDraft, type TraceStep } from "../detect/rule-evaluator.js";
 import type { NearMiss } from "../detect/near-miss.js";
 import { buildIncident } from "../incident/build.js";
@@ -52,11 +52,27 @@ const MAX_NON_ACCESS = 5000;
 const SWEEP_EVERY_MS = 10_000;
 
 /**
+ * A line waiting in the reorder buffer: parsed already (`ev`), or only dated by its head, to be parsed on
+ * release (`dated`, `source`).
+ */
+interface Pending extends Ordered {
+  ev: ObservedEvent | undefined;
+  dated: DatedLine | undefined;
+  source: SourceRef | undefined;
+}
+
+/**
  * The engine end to end: text → HTTPEvents → ordered by event time → every rule's windows → incidents.
  * Pure: the caller supplies text and, if it wants, watermark advances; nothing here reads a clock.
  */
 export class Pipeline {
-  private readonly buffer: ReorderBuffer;
+  private readonly buffer: ReorderBuffer<Pending>;
+  /**
+   * Lines wait in the reorder buffer as text and are parsed on release, so an event's objects live for the
+   * instant it is evaluated instead of the whole allowed lateness (which made nearly all of them survive into
+   * the old generation). Not with onEvent, whose callers want events as they arrive.
+   */
+  private readonly parseOnRelease: boolean;
   private readonly rules: RuleEvaluator[] = [];
   private readonly matchers: Array<{ pack: string; m: SignatureMatcher }>;
   private readonly splitters = new Map<string, LineSplitter>();
@@ -76,6 +92,9 @@ export class Pipeline {
       s.firstEvent = isoTime(this.firstReleased);
       s.lastEvent = isoTime(this.lastReleased);
     }
+    // Reasons in name order: a line rejected on arrival or on release must not change how stats print.
+    s.rejected = sortedKeys(s.rejected);
+    s.rejectedSamples = sortedKeys(s.rejectedSamples);
     return s;
   }
 
@@ -84,6 +103,7 @@ export class Pipeline {
   constructor(private readonly opts: PipelineOptions) {
     this.redactor = opts.secretParams?.length ? createRedactor([...DEFAULT_SECRET_PARAMS, ...opts.secretParams]) : DEFAULT_REDACTOR;
     this.buffer = new ReorderBuffer(opts.allowedLatenessMs ?? 5000);
+    this.parseOnRelease = opts.onEvent === undefined;
     this.matchers = opts.packs.map((p) => ({ pack: p.name, m: new SignatureMatcher(p) })).filter((x) => x.m.size > 0);
     const hooks = {
       redactor: this.redactor,
@@ -123,31 +143,59 @@ export class Pipeline {
   /** One line with its own position, e.g. from Loki where the caller numbers entries. */
   pushLine(text: string, lineNo: number, source: SourceRef = {}): void {
     this.counters.lines++;
-    const r = parseLine(text, { line: lineNo, file: source.file, labels: source.labels, format: this.opts.format, host: this.opts.host });
-    if (!r.ok) {
-      const { reason } = r.rejected;
-      if (reason === "not-access-log") this.keepNonAccess(text);
-      this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
-      if (!this.counters.rejectedSamples[reason]) {
-        this.counters.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: this.redactor.text(r.rejected.sample), detail: r.rejected.detail };
-      }
+    const dated = dateLine(text, this.opts.format);
+    // A late or out-of-range line is parsed now, so it is counted exactly as before (an event, late or
+    // out of range, or a rejected line).
+    if (this.parseOnRelease && dated && dated.ts >= this.buffer.watermark && this.inRange(dated.ts)) {
+      this.buffer.push({ ts: dated.ts, rank: sameTimeRank(text), raw: text, file: source.file, line: lineNo, ev: undefined, dated, source });
+      this.release();
       return;
     }
-    this.pushEvent(r.event, text);
+    const e = this.parse(text, lineNo, source, dated);
+    if (e) return this.pushEvent(e, text);
+    // A line with a proxy's head but a malformed rest still carries the proxy's clock; dated on release or
+    // here, it moves event time the same way.
+    if (dated && this.inRange(dated.ts)) {
+      this.buffer.witness(dated.ts);
+      this.release();
+    }
   }
 
   /** An event parsed elsewhere; `raw` is its log line, which orders events that share a timestamp. */
   pushEvent(e: HTTPEvent, raw = ""): void {
-    const s = this.counters;
-    s.events++;
+    this.counters.events++;
     this.opts.onEvent?.(e);
-    s.byFormat[e.source.format] = (s.byFormat[e.source.format] ?? 0) + 1;
-    if ((this.opts.since !== undefined && e.ts < this.opts.since) || (this.opts.until !== undefined && e.ts >= this.opts.until)) {
-      s.outOfRange++;
+    this.countFormat(e);
+    if (!this.inRange(e.ts)) {
+      this.counters.outOfRange++;
       return;
     }
-    if (!this.buffer.push(this.observe(e, raw))) s.late = this.buffer.late;
+    const pending: Pending = { ts: e.ts, rank: sameTimeRank(raw), raw, file: e.source.file, line: e.source.line, ev: this.observe(e), dated: undefined, source: undefined };
+    if (!this.buffer.push(pending)) this.counters.late = this.buffer.late;
     else this.release();
+  }
+
+  private inRange(ts: number): boolean {
+    return (this.opts.since === undefined || ts >= this.opts.since) && (this.opts.until === undefined || ts < this.opts.until);
+  }
+
+  private countFormat(e: HTTPEvent): void {
+    const f = this.counters.byFormat;
+    f[e.source.format] = (f[e.source.format] ?? 0) + 1;
+  }
+
+  /** The line's event, or undefined after counting why it has none. */
+  private parse(text: string, lineNo: number, source: SourceRef, dated: DatedLine | undefined): HTTPEvent | undefined {
+    const ctx = { line: lineNo, file: source.file, labels: source.labels, format: this.opts.format, host: this.opts.host };
+    const r = dated ? parseDated(dated, text, ctx) : parseLine(text, ctx);
+    if (r.ok) return r.event;
+    const { reason } = r.rejected;
+    if (reason === "not-access-log") this.keepNonAccess(text);
+    this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;
+    if (!this.counters.rejectedSamples[reason]) {
+      this.counters.rejectedSamples[reason] = { line: lineNo, file: source.file, sample: this.redactor.text(r.rejected.sample), detail: r.rejected.detail };
+    }
+    return undefined;
   }
 
   /**
@@ -184,7 +232,7 @@ export class Pipeline {
   flush(): Incident[] {
     if (this.finished) return this.finished;
     for (const sp of this.splitters.keys()) this.endText({ file: sp || undefined });
-    this.buffer.drain((ev) => this.dispatch(ev));
+    this.buffer.drain(this.dispatchFn);
     const end = this.lastReleased;
     const open: Incident[] = [];
     if (end > -Infinity) for (const r of this.rules) for (const d of r.finish(end)) open.push(this.build(d));
@@ -205,13 +253,13 @@ export class Pipeline {
     return this.rules.reduce((n, r) => n + r.activeKeys, 0);
   }
 
-  private observe(e: HTTPEvent, raw: string): ObservedEvent {
+  private observe(e: HTTPEvent): ObservedEvent {
     let signatures: Map<string, SignatureHit[]> | undefined;
     for (const { pack, m } of this.matchers) {
       const hits = m.hits(e);
       if (hits) (signatures ??= new Map()).set(pack, hits);
     }
-    return { e, raw, rank: sameTimeRank(raw), isStatic: isStaticAsset(e.path), signatures, keys: [] };
+    return { e, isStatic: isStaticAsset(e.path), signatures, keys: [] };
   }
 
   private release(): void {
@@ -219,7 +267,15 @@ export class Pipeline {
     this.counters.late = this.buffer.late;
   }
 
-  private readonly dispatchFn = (ev: ObservedEvent) => this.dispatch(ev);
+  private readonly dispatchFn = (p: Pending) => {
+    if (p.ev) return this.dispatch(p.ev);
+    // Dated on arrival, parsed now: the same parser gives the same time, so only the counting moves here.
+    const e = this.parse(p.raw, p.line, p.source!, p.dated);
+    if (!e) return;
+    this.counters.events++;
+    this.countFormat(e);
+    this.dispatch(this.observe(e));
+  };
 
   /** Open incidents by groupBy field and the value it has in their key. */
   private readonly openValues = { clientIp: new Map<string, number>(), host: new Map<string, number>(), upstream: new Map<string, number>() };
@@ -276,4 +332,10 @@ export class Pipeline {
 
 function sortIncidents(list: Incident[]): Incident[] {
   return list.sort((a, b) => (a.window.start < b.window.start ? -1 : a.window.start > b.window.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function sortedKeys<V>(o: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  return out;
 }

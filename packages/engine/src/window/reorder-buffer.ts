@@ -1,4 +1,45 @@
-import { compareSameTime, type ObservedEvent } from "../event/observed-event.js";
+/** What the buffer orders by: event time, then the line's content, then its position. */
+export interface Ordered {
+  ts: number;
+  /** sameTimeRank(raw): orders most same-time pairs by one number comparison. */
+  rank: number;
+  /** The log line as read ("" for events pushed already parsed). */
+  raw: string;
+  file: string | undefined;
+  line: number;
+}
+
+const RANK_CHARS = 6;
+
+/**
+ * The first characters of a line as one number, ordered as the strings are: each code unit clamped to 255,
+ * and nothing counted after the first clamped one, so a tie here only means "compare the strings".
+ */
+export function sameTimeRank(raw: string): number {
+  let rank = 0;
+  let clamped = false;
+  for (let i = 0; i < RANK_CHARS; i++) {
+    let c = clamped || i >= raw.length ? 0 : raw.charCodeAt(i);
+    if (c >= 255) (c = 255), (clamped = true);
+    rank = rank * 256 + c;
+  }
+  return rank;
+}
+
+/**
+ * Order of release among items with the same timestamp: the line's content first, so the same lines in any
+ * arrival order (even renumbered, as when a log is re-sorted or merged) release alike; then input position,
+ * which separates identical lines.
+ */
+export function compareSameTime(a: Ordered, b: Ordered): number {
+  // -1/1 rather than a difference: ranks exceed small integers, and a difference would be a boxed number.
+  if (a.rank !== b.rank) return a.rank < b.rank ? -1 : 1;
+  if (a.raw !== b.raw) return a.raw < b.raw ? -1 : 1;
+  const fa = a.file ?? "";
+  const fb = b.file ?? "";
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  return a.line - b.line;
+}
 
 /**
  * Holds events until the watermark (max event time seen − allowed lateness) passes them, then releases
@@ -8,8 +49,8 @@ import { compareSameTime, type ObservedEvent } from "../event/observed-event.js"
  * Events are bucketed by timestamp: logs with second resolution put hundreds of events on one timestamp, and
  * sorting each bucket once on release is far cheaper than keeping one sorted array under insertion.
  */
-export class ReorderBuffer {
-  private readonly buckets = new Map<number, ObservedEvent[]>();
+export class ReorderBuffer<T extends Ordered> {
+  private readonly buckets = new Map<number, T[]>();
   /** Distinct pending timestamps, ascending. */
   private times: number[] = [];
   private head = 0;
@@ -29,24 +70,29 @@ export class ReorderBuffer {
   }
 
   /** Returns false when the event was late and dropped. */
-  push(ev: ObservedEvent): boolean {
-    const ts = ev.e.ts;
+  push(item: T): boolean {
+    const ts = item.ts;
     if (ts < this.mark) {
       this.late++;
       return false;
     }
     const bucket = this.buckets.get(ts);
-    if (bucket) bucket.push(ev);
+    if (bucket) bucket.push(item);
     else {
-      this.buckets.set(ts, [ev]);
+      this.buckets.set(ts, [item]);
       this.insertTime(ts);
     }
     this.count++;
+    this.witness(ts);
+    return true;
+  }
+
+  /** Event time seen without an item to hold (a dated line that failed to parse): it moves the watermark alike. */
+  witness(ts: number): void {
     if (ts > this.maxTs) {
       this.maxTs = ts;
       this.raise(ts - this.latenessMs);
     }
-    return true;
   }
 
   /** Moves the watermark forward (never back), e.g. from a caller's clock when input is idle. */
@@ -58,16 +104,16 @@ export class ReorderBuffer {
    * Releases events strictly older than the watermark: an event at exactly the watermark may still be
    * joined by a not-late peer with the same timestamp, so it must wait.
    */
-  release(sink: (ev: ObservedEvent) => void): void {
+  release(sink: (item: T) => void): void {
     this.releaseWhile((ts) => ts < this.mark, sink);
   }
 
   /** Releases everything: end of input. */
-  drain(sink: (ev: ObservedEvent) => void): void {
+  drain(sink: (item: T) => void): void {
     this.releaseWhile(() => true, sink);
   }
 
-  private releaseWhile(ok: (ts: number) => boolean, sink: (ev: ObservedEvent) => void): void {
+  private releaseWhile(ok: (ts: number) => boolean, sink: (item: T) => void): void {
     const times = this.times;
     while (this.head < times.length && ok(times[this.head])) {
       const ts = times[this.head++];
@@ -75,7 +121,7 @@ export class ReorderBuffer {
       this.buckets.delete(ts);
       this.count -= bucket.length;
       if (bucket.length > 1) bucket.sort(compareSameTime);
-      for (const ev of bucket) sink(ev);
+      for (const item of bucket) sink(item);
     }
     if (this.head > 1024 && this.head * 2 > times.length) {
       this.times = times.slice(this.head);

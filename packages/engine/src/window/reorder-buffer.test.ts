@@ -1,9 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { compareSameTime, sameTimeRank, type ObservedEvent } from "./observed-event.js";
+import { compareSameTime, sameTimeRank, type Ordered } from "./reorder-buffer.js";
 
-const observed = (raw: string, line: number): ObservedEvent =>
-  ({ raw, rank: sameTimeRank(raw), e: { source: { line } } }) as unknown as ObservedEvent;
+const observed = (raw: string, line: number): Ordered => ({ ts: 0, raw, rank: sameTimeRank(raw), file: undefined, line });
 
 describe("same-time order", () => {
   // Code units around the clamp (254, 255, 256) and 0 are where a shortcut rank would go wrong.

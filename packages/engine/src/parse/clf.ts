@@ -3,7 +3,7 @@ import { type Draft, type DraftResult, dash, fail, newDraft, newUpstream } from 
 import { decodeLogged } from "./escape.js";
 import { parseRequest } from "./request.js";
 import { parseTimeLocal, looksLikeTimeLocal } from "./time.js";
-import { floatOrUndef, intOrUndef, parseUpstreamFields } from "./upstream.js";
+import { floatAt, intOrUndef, parseUpstreamFields } from "./upstream.js";
 
 /**
  * The head every CLF-family line starts with, `<prefix> [$time_local] "`: where the request starts and the
@@ -246,7 +246,7 @@ function readUpstreamTail(line: string, i: number, reqLen: string, draft: Draft,
   const s2 = line.indexOf(" ", i);
   if (s2 < 0) return undefined;
   const requestLength = intOrUndef(reqLen);
-  const requestTime = floatOrUndef(line.slice(i, s2));
+  const requestTime = floatAt(line, i, s2);
   if ((requestLength === undefined && reqLen !== "-") || (requestTime === undefined && line.slice(i, s2) !== "-")) return undefined;
   let p = s2 + 1;
   let name: string | undefined;

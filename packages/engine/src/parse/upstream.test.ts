@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { parseUpstreamFields } from "./upstream.js";
+import { floatAt, parseUpstreamFields } from "./upstream.js";
 
 describe("parseUpstreamFields", () => {
   it("reads one attempt in place exactly as the general walker does", () => {
@@ -27,5 +27,21 @@ describe("parseUpstreamFields", () => {
     expect(parseUpstreamFields("10.0.0.1:80 612 0.004 200 6e09")).toEqual({ attempts: [{ addr: "10.0.0.1:80", group: 0, status: 200, responseTime: 0.004, responseLength: 612 }], requestId: "6e09" });
     expect(parseUpstreamFields("- - - - -")).toEqual({ attempts: [] });
     expect(parseUpstreamFields("a b c")).toBeUndefined();
+  });
+
+  it("reads decimals in place as the same double Number() gives", () => {
+    const reference = (v: string) => {
+      if (v.length === 0 || v.length > 24 || !/^[0-9]/.test(v)) return undefined;
+      const n = Number(v);
+      return Number.isFinite(n) && n >= 0 ? n : undefined;
+    };
+    const decimal = fc.tuple(fc.stringMatching(/^[0-9]{1,9}$/), fc.option(fc.stringMatching(/^[0-9]{0,9}$/), { nil: undefined })).map(([a, b]) => (b === undefined ? a : `${a}.${b}`));
+    const anyText = fc.oneof(decimal, fc.string({ unit: fc.constantFrom("0", "1", "9", ".", "e", "x", "-", " ", "5"), maxLength: 26 }));
+    fc.assert(
+      fc.property(anyText, fc.string({ maxLength: 3 }), (v, pad) => {
+        expect(floatAt(pad + v + pad, pad.length, pad.length + v.length)).toBe(reference(v));
+      }),
+      { numRuns: 20000 },
+    );
   });
 });

@@ -33,7 +33,7 @@ function singleAttempt(s: string): { attempts: UpstreamAttempt[]; requestId?: st
   if (isColon(s, 0, e0) || isColon(s, e0 + 1, e1) || isColon(s, e1 + 1, e2) || isColon(s, e2 + 1, e3) || reqId === ":") return undefined;
   const addr = s.slice(0, e0);
   // Numbers are read in place and the array is built at its final size: this runs once per line.
-  const attempts: UpstreamAttempt[] = addr === "-" ? [] : [attempt(addr, 0, intAt(s, e2 + 1, e3), floatOrUndef(s.slice(e1 + 1, e2)), intAt(s, e0 + 1, e1))];
+  const attempts: UpstreamAttempt[] = addr === "-" ? [] : [attempt(addr, 0, intAt(s, e2 + 1, e3), floatAt(s, e1 + 1, e2), intAt(s, e0 + 1, e1))];
   return reqId !== undefined && reqId !== "-" ? { attempts, requestId: reqId } : { attempts };
 }
 
@@ -113,9 +113,35 @@ function intAt(s: string, from: number, to: number): number | undefined {
 
 /** Non-negative decimal like `0.050`, or undefined. */
 export function floatOrUndef(v: string | undefined): number | undefined {
-  if (v === undefined || v.length === 0 || v.length > 24) return undefined;
-  const c = v.charCodeAt(0);
+  return v === undefined ? undefined : floatAt(v, 0, v.length);
+}
+
+const POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * floatOrUndef of s[from, to). Plain `digits.digits` with at most 15 digits is computed as an exact integer over
+ * an exact power of ten: one correctly rounded division, the same double Number() gives (Clinger's fast path).
+ */
+export function floatAt(s: string, from: number, to: number): number | undefined {
+  if (to <= from || to - from > 24) return undefined;
+  const c = s.charCodeAt(from);
   if (c < 48 || c > 57) return undefined;
+  let n = 0;
+  let digits = 0;
+  let point = -1;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d >= 0 && d <= 9) {
+      n = n * 10 + d;
+      digits++;
+    } else if (d === -2 && point < 0) point = i;
+    else return slowFloat(s.slice(from, to));
+  }
+  if (digits > 15 || point === to - 1) return slowFloat(s.slice(from, to));
+  return point < 0 ? n : n / POW10[to - point - 1];
+}
+
+function slowFloat(v: string): number | undefined {
   const n = Number(v);
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 }

@@ -10,7 +10,8 @@ import { floatAt, intOrUndef, parseUpstreamFields } from "./upstream.js";
  * event time, or why the line has no such head.
  */
 export interface ClfHead {
-  prefix: Prefix;
+  /** Index of the ` [` before the time. */
+  tl: number;
   ts: number;
   reqStart: number;
 }
@@ -32,7 +33,7 @@ export function readHead(line: string): ClfHead | DraftResult {
   if (line.charCodeAt(close + 1) !== 32 || line.charCodeAt(close + 2) !== 34) {
     return line.length <= close + 2 ? fail("truncated", "line ends after the timestamp") : fail("unknown-format", 'no "$request" after the timestamp');
   }
-  return { prefix, ts, reqStart: close + 3 };
+  return { tl, ts, reqStart: close + 3 };
 }
 
 /**
@@ -54,7 +55,9 @@ export function parseClf(line: string): DraftResult {
 
 /** parseClf after the head: lines dated by their head on arrival are parsed from it on release. */
 export function parseClfFrom(line: string, head: ClfHead): DraftResult {
-  const { prefix, ts, reqStart } = head;
+  const { ts, reqStart } = head;
+  // Read again rather than kept: a dated line waits in the reorder buffer, where every byte held is promoted.
+  const prefix = readPrefix(line, head.tl)!;
   let reqEnd = -1;
   for (let q = line.indexOf('"', reqStart); q >= 0; q = line.indexOf('"', q + 1)) {
     if (!isEscaped(line, q) && statusFollows(line, q + 1)) {

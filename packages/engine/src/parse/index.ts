@@ -92,7 +92,6 @@ function unwrap(text: string, ctx: ParseContext): { line: string; family: Family
 
 /** A CLF-family line whose head (`<prefix> [$time_local] "`) has been read: its event time is known. */
 export interface DatedLine {
-  ts: number;
   line: string;
   head: ClfHead;
 }
@@ -107,7 +106,7 @@ export function dateLine(text: string, format: ParseContext["format"]): DatedLin
     const u = unwrap(text, { line: 1, format });
     if ("ok" in u || u.family !== "clf") return undefined;
     const head = readHead(u.line);
-    return "ok" in head ? undefined : { ts: head.ts, line: u.line, head };
+    return "ok" in head ? undefined : { line: u.line, head };
   } catch {
     return undefined;
   }

@@ -29,7 +29,7 @@ export class Aggregator {
     private readonly emit: (e: IncidentEvent) => void,
   ) {
     // Closed incidents go to the store through drainChanges(); the engine keeps only what is open.
-    this.pipeline = new Pipeline({ ...options, retainClosed: false, onEvent: (e) => this.count(e) });
+    this.pipeline = new Pipeline({ ...options, retainClosed: false, changes: true, onEvent: (e) => this.count(e) });
   }
 
   line(text: string, lineNo: number, source: SourceRef, live: boolean): void {

@@ -64,7 +64,7 @@ export class IncidentAccumulator {
   addSummary(ts: number, status: number): void {
     this.requests++;
     this.countTime(ts);
-    bump(this.statusCounts, String(status));
+    bump(this.statusCounts, statusText(status));
     if (status >= 500) this.fiveXx++;
   }
 
@@ -88,16 +88,15 @@ export class IncidentAccumulator {
     this.requests++;
     this.countTime(e.ts);
 
-    const status = String(e.status);
-    bump(this.statusCounts, status);
+    bump(this.statusCounts, statusText(e.status));
     if (e.status >= 500) this.fiveXx++;
     const us = lastUpstreamStatus(e);
-    if (us !== undefined) bump(this.upstreamStatusCounts, String(us));
+    if (us !== undefined) bump(this.upstreamStatusCounts, statusText(us));
     if ((e.upstream?.attempts.length ?? 0) > 1) this.retries++;
     if (e.requestTime !== undefined && this.latencies.length < MAX_LATENCIES) this.latencies.push(e.requestTime);
 
     if (!this.paths.has(e.path)) {
-      if (this.paths.size < MAX_DISTINCT_PATHS) this.paths.add(ownCopy(e.path));
+      if (this.paths.size < MAX_DISTINCT_PATHS) this.paths.add(kept(ev, e.path));
       else this.distinctCapped = true;
     }
 
@@ -107,7 +106,7 @@ export class IncidentAccumulator {
     if (this.kind === "reliability") {
       this.addRcaSignals(ev);
       if (e.status >= 500) {
-        bumpCapped(this.pathCounts, e.path);
+        bumpCapped(this.pathCounts, e.path, ev);
         this.sample(ev, `5xx-${e.status}`, `first ${e.status}${us !== undefined ? ` (upstream ${upstreamStatuses(ev)})` : ""}`);
       } else if (this.samples.length === 0) this.sample(ev, "first", "first request of the window");
       return;
@@ -116,7 +115,7 @@ export class IncidentAccumulator {
     const isProbe = counted || hits !== undefined;
     if (!isProbe) return;
     this.probes++;
-    bumpCapped(this.pathCounts, e.path);
+    bumpCapped(this.pathCounts, e.path, ev);
     const exploit = hits?.some((h) => h.exploit) ?? false;
     if (e.status >= 200 && e.status < 300 && exploit) {
       this.impact = true;
@@ -195,11 +194,11 @@ export class IncidentAccumulator {
     for (const a of attempts) {
       if (NO_PEER.has(a.addr)) continue;
       allNoPeer = false;
-      if (this.upstreamAddrs.size < MAX_ADDRS && !this.upstreamAddrs.has(a.addr)) this.upstreamAddrs.add(ownCopy(a.addr));
+      if (this.upstreamAddrs.size < MAX_ADDRS && !this.upstreamAddrs.has(a.addr)) this.upstreamAddrs.add(kept(ev, a.addr));
       if (a.responseTime !== undefined && this.upstreamTimes.length < MAX_LATENCIES) this.upstreamTimes.push(a.responseTime);
     }
     if (e.status === 503 && allNoPeer) this.noEndpoint++;
-    if (e.status === 501 && lastUpstreamStatus(e) === 501 && this.paths501.size < MAX_ADDRS && !this.paths501.has(e.path)) this.paths501.add(ownCopy(e.path));
+    if (e.status === 501 && lastUpstreamStatus(e) === 501 && this.paths501.size < MAX_ADDRS && !this.paths501.has(e.path)) this.paths501.add(kept(ev, e.path));
     if (attempts.length === 0) this.upstreamStatusCounts.set("-", (this.upstreamStatusCounts.get("-") ?? 0) + 1);
   }
 
@@ -243,14 +242,29 @@ function upstreamStatuses(ev: ObservedEvent): string | undefined {
   return a.map((x) => (x.status === undefined ? "-" : String(x.status))).join(", ");
 }
 
+// Status codes as map keys, made once: every request an incident covers counts its status.
+const STATUS_TEXT = Array.from({ length: 1000 }, (_, i) => String(i));
+
+function statusText(status: number): string {
+  return status >= 0 && status < 1000 && Number.isInteger(status) ? STATUS_TEXT[status] : String(status);
+}
+
 function bump(m: Map<string, number>, k: string): void {
   m.set(k, (m.get(k) ?? 0) + 1);
 }
 
-function bumpCapped(m: Map<string, number>, k: string): void {
+/**
+ * A string of the event that an incident keeps: its own copy, unless a window already detached the event (then
+ * its strings are copies, shared by every incident of the rules that count it instead of one copy each).
+ */
+function kept(ev: ObservedEvent, s: string): string {
+  return ev.detached ? s : ownCopy(s);
+}
+
+function bumpCapped(m: Map<string, number>, k: string, ev: ObservedEvent): void {
   const n = m.get(k);
   if (n !== undefined) m.set(k, n + 1);
-  else if (m.size < MAX_DISTINCT_PATHS) m.set(ownCopy(k), 1);
+  else if (m.size < MAX_DISTINCT_PATHS) m.set(kept(ev, k), 1);
 }
 
 function sortedRecord(m: Map<string, number>): Record<string, number> {

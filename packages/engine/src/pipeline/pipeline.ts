@@ -32,6 +32,11 @@ export interface PipelineOptions {
    * incidents from drainChanges() sets false so memory stays bounded by what is open.
    */
   retainClosed?: boolean;
+  /**
+   * Record each opening and closing, rendered as it happens, for drainChanges() (default false: a batch run
+   * reads flush() and would only pay for rendering every incident twice and keeping the renderings).
+   */
+  changes?: boolean;
   /** Extra query-parameter names whose values are credentials, on top of DEFAULT_SECRET_PARAMS. */
   secretParams?: string[];
   /** Root-cause analysis for reliability incidents, e.g. `analyzeReliability` against a Kubernetes snapshot. */
@@ -109,13 +114,13 @@ export class Pipeline {
       redactor: this.redactor,
       opened: (d: IncidentDraft) => {
         this.countOpen(d, 1);
-        this.changes.push({ type: "opened", incident: this.build(d) });
+        if (this.opts.changes) this.changes.push({ type: "opened", incident: this.build(d) });
       },
       closed: (d: IncidentDraft) => {
         this.countOpen(d, -1);
         const inc = this.build(d);
         if (this.opts.retainClosed !== false) this.closed.push(inc);
-        this.changes.push({ type: "closed", incident: inc });
+        if (this.opts.changes) this.changes.push({ type: "closed", incident: inc });
       },
     };
     const explain = opts.explain;
@@ -210,7 +215,7 @@ export class Pipeline {
     if (mark > this.lastReleased && mark > -Infinity) for (const r of this.rules) r.sweep(mark);
   }
 
-  /** Incident changes since the last call, in the order they happened. */
+  /** Incident changes since the last call, in the order they happened (recorded with `changes: true`). */
   drainChanges(): IncidentChange[] {
     const out = this.changes;
     this.changes = [];

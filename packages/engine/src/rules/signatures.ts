@@ -3,6 +3,7 @@ import { requestUri, type SignatureHit } from "../event/observed-event.js";
 import type { ListEntry, RulePackDoc } from "./load.js";
 import { ownCopy } from "../util/own-copy.js";
 import { LiteralScanner } from "./literal-scanner.js";
+import { ValueMemo } from "./value-memo.js";
 import { requiredLiterals } from "./regex-literals.js";
 
 // Matching is bounded so a hostile 1 MiB line costs the same as a long normal one.
@@ -23,7 +24,7 @@ interface EntryMatcher {
 interface FieldMatcher {
   field: Field;
   classes: Array<{ cls: string; exploit: boolean; matcher: EntryMatcher }>;
-  memo: Map<string, SignatureHit[] | null>;
+  memo: ValueMemo<SignatureHit[] | null>;
   /** Rejects, in one pass, values that contain no literal any entry needs; absent when some entry has none. */
   prefilter: LiteralScanner | undefined;
   /** A part of the request target (path, uri, query): prefiltered once per event over `path?query`. */
@@ -51,7 +52,7 @@ export class SignatureMatcher {
       return {
         field,
         target,
-        memo: new Map(),
+        memo: new ValueMemo<SignatureHit[] | null>(MEMO_LIMIT),
         prefilter: !usePrefilter ? undefined : target ? this.targetPrefilter : prefilterOf(listsOf([field])),
         classes: classes
           .filter(([, spec]) => spec.fields.includes(field))
@@ -83,7 +84,6 @@ export class SignatureMatcher {
       if (found === undefined) {
         // Header values repeat (a handful of user agents): memoised even when the prefilter rejects them.
         found = f.prefilter && !f.prefilter.test(value) ? null : this.match(f, value.length > MAX_MATCH_INPUT ? value.slice(0, MAX_MATCH_INPUT) : value);
-        if (f.memo.size >= MEMO_LIMIT) f.memo.clear();
         f.memo.set(ownCopy(value), found);
       }
       if (!found) continue;

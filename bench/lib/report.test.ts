@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { renderResults, type Report } from "./report.js";
+
+const ds = (name: string, lines: number) => ({ name, file: `/data/${name}.log`, lines, bytes: lines * 300 });
+
+function report(): Report {
+  const upstreaminfo = ds("upstreaminfo-1000", 1000);
+  const combined = ds("combined-1000", 1000);
+  const run = { wallS: 0.5, cpuS: 0.6, maxRssMB: 90, status: 0, stdout: "", stderr: "" };
+  return {
+    command: "npm run bench",
+    machine: { nproc: 2, cpu: "test", ramGB: "1.0", node: "20", date: "today", commit: "abc1234", dirty: false },
+    lines: 1000,
+    repeats: 1,
+    quick: true,
+    datasets: { upstreaminfo, combined, worst: [] },
+    scenarioRuns: [],
+    cliRuns: [
+      { dataset: upstreaminfo, runs: [run], incidents: 3, wall: { min: 0.5, median: 0.5 } },
+      { dataset: combined, runs: [run], incidents: 3, wall: { min: 0.25, median: 0.25 } },
+    ],
+    peers: [],
+    peerSkips: [],
+    skipped: [],
+  };
+}
+
+describe("bench report", () => {
+  it("renders the same from the raw figures read back from JSON (--render-only)", () => {
+    const direct = renderResults(report());
+    expect(direct).toContain("| scenario 3 ≥ 1,000,000 lines/s as a whole process | 2.0 k | **not met** |");
+    expect(renderResults(JSON.parse(JSON.stringify(report())) as Report)).toBe(direct);
+  });
+
+  it("says the tree had uncommitted work only when it had", () => {
+    expect(renderResults(report())).not.toContain("uncommitted");
+    const dirty = report();
+    dirty.machine.dirty = true;
+    expect(renderResults(dirty)).toContain("commit abc1234 (plus uncommitted work in the tree)");
+  });
+});

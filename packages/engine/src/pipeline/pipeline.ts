@@ -267,9 +267,14 @@ export class Pipeline {
     return { e, isStatic: isStaticAsset(e.path), signatures, keys: [] };
   }
 
+  /** The watermark the buffer was last released at: nothing new can pass before it rises (later pushes are at or above it). */
+  private releasedAt = -Infinity;
+
   private release(): void {
+    const mark = this.buffer.watermark;
+    if (mark === this.releasedAt) return;
+    this.releasedAt = mark;
     this.buffer.release(this.dispatchFn);
-    this.counters.late = this.buffer.late;
   }
 
   private readonly dispatchFn = (p: Pending) => {

@@ -40,6 +40,8 @@ export interface TraceStep {
 const LEAN_METRICS = new Set(["count", "peakRps", "statusClass", "ratio"]);
 
 interface KeyState {
+  /** The key as a string of its own (see ownCopy): incidents and near misses quote it long after its line. */
+  key: string;
   win: KeyWindow;
   inc?: IncidentDraft;
   best?: RawMiss;
@@ -127,36 +129,35 @@ export class RuleEvaluator {
     let st = keyText === this.lastKey ? this.lastState : this.states.get(keyText);
     if (!st) {
       if (!counted) return;
-      st = { win: new KeyWindow(this.compiled, this.lean) };
-      const key = this.keyOf(ev);
-      if (this.traceKey?.(key)) st.trace = [];
-      this.states.set(ownCopy(keyText), st);
+      st = { key: ownCopy(keyText), win: new KeyWindow(this.compiled, this.lean) };
+      if (this.traceKey?.(this.keyOf(ev))) st.trace = [];
+      this.states.set(st.key, st);
     }
-    this.lastKey = keyText;
+    this.lastKey = st.key;
     this.lastState = st;
     const t = ev.e.ts;
-    this.catchUp(st, keyText, t);
+    this.catchUp(st, t);
     if (counted) st.win.add(ev);
     if (st.inc) st.inc.acc.add(ev, counted);
-    if (counted) this.evaluate(st, keyText, t, ev);
+    if (counted) this.evaluate(st, t, ev);
     else st.trace?.push({ time: t, trigger: "event", line: ev.e.source.line, counted: false, conditions: [], holds: false, state: st.inc ? "open" : "idle" });
   }
 
   /** Processes the passage of event time up to `now` for every key, and forgets keys that went quiet. */
   sweep(now: number): void {
-    for (const [keyText, st] of this.states) {
-      this.catchUp(st, keyText, now);
-      if (st.win.size === 0 && !st.inc) this.forget(keyText, st);
+    for (const st of this.states.values()) {
+      this.catchUp(st, now);
+      if (st.win.size === 0 && !st.inc) this.forget(st);
     }
   }
 
   /** End of input: keys are settled at `now`; incidents still inside their cooldown stay open. */
   finish(now: number): IncidentDraft[] {
     const open: IncidentDraft[] = [];
-    for (const [keyText, st] of this.states) {
-      this.catchUp(st, keyText, now);
+    for (const st of this.states.values()) {
+      this.catchUp(st, now);
       if (st.inc) open.push(st.inc);
-      else this.offerMiss(keyText, st);
+      else this.offerMiss(st);
     }
     return open;
   }
@@ -176,15 +177,15 @@ export class RuleEvaluator {
 
   private readonly forgottenTraces: Array<{ key: string; steps: TraceStep[]; nearMiss?: NearMiss }> = [];
 
-  private forget(keyText: string, st: KeyState): void {
-    this.offerMiss(keyText, st);
-    if (st.trace) this.forgottenTraces.push({ key: keyText, steps: st.trace, nearMiss: this.renderMiss(keyText, st.best) });
-    this.states.delete(keyText);
+  private forget(st: KeyState): void {
+    this.offerMiss(st);
+    if (st.trace) this.forgottenTraces.push({ key: st.key, steps: st.trace, nearMiss: this.renderMiss(st.key, st.best) });
+    this.states.delete(st.key);
     if (this.lastState === st) this.lastKey = this.lastState = undefined;
   }
 
-  private offerMiss(keyText: string, st: KeyState): void {
-    if (st.best && st.best.closeness >= this.nearMisses.minCloseness) this.nearMisses.offer(this.renderMiss(keyText, st.best)!);
+  private offerMiss(st: KeyState): void {
+    if (st.best && st.best.closeness >= this.nearMisses.minCloseness) this.nearMisses.offer(this.renderMiss(st.key, st.best)!);
   }
 
   private renderMiss(keyText: string, raw: RawMiss | undefined): NearMiss | undefined {
@@ -199,14 +200,14 @@ export class RuleEvaluator {
     };
   }
 
-  private catchUp(st: KeyState, keyText: string, t: number): void {
+  private catchUp(st: KeyState, t: number): void {
     const w = this.compiled.windowMs;
     let oldest = st.win.oldestTs;
     while (oldest !== undefined && oldest <= t - w) {
       const expiry = oldest + w;
       this.closeIfCooled(st, expiry);
       st.win.expireThrough(oldest);
-      if (st.win.size) this.evaluate(st, keyText, expiry);
+      if (st.win.size) this.evaluate(st, expiry);
       oldest = st.win.oldestTs;
     }
     this.closeIfCooled(st, t);
@@ -226,7 +227,7 @@ export class RuleEvaluator {
     this.hooks.closed(inc);
   }
 
-  private evaluate(st: KeyState, keyText: string, t: number, ev?: ObservedEvent): void {
+  private evaluate(st: KeyState, t: number, ev?: ObservedEvent): void {
     const when = this.compiled.when;
     const observed = this.observed;
     let holds = true;
@@ -238,7 +239,7 @@ export class RuleEvaluator {
     let state: TraceStep["state"] = st.inc ? "open" : "idle";
     if (holds) {
       if (!st.inc) {
-        st.inc = this.openIncident(st, keyText, t);
+        st.inc = this.openIncident(st, t);
         this.open++;
         const first = st.inc.key[this.compiled.rule.groupBy[0]]!;
         this.openFirst.set(first, (this.openFirst.get(first) ?? 0) + 1);
@@ -273,7 +274,7 @@ export class RuleEvaluator {
     });
   }
 
-  private openIncident(st: KeyState, keyText: string, t: number): IncidentDraft {
+  private openIncident(st: KeyState, t: number): IncidentDraft {
     let acc: IncidentAccumulator | undefined;
     // A 5xx spike starts at its first 5xx, not at the oldest healthy request still in the window.
     for (const item of st.win.replay(this.signalClass)) {
@@ -287,8 +288,8 @@ export class RuleEvaluator {
     }
     const draft: IncidentDraft = {
       rule: this.compiled,
-      key: this.keyOfText(keyText),
-      keyText,
+      key: this.keyOfText(st.key),
+      keyText: st.key,
       openedAt: t,
       lastHeld: t,
       acc: acc!,

@@ -11,8 +11,9 @@ const FIELDS = ["clientIp", "host", "method", "path", "query", "protocol", "user
 export function detach(ev: ObservedEvent): void {
   if (ev.detached) return;
   ev.detached = true;
-  // Cached group keys are slices too; they are rebuilt from the copied fields when next asked for.
-  ev.keys = [];
+  // The cached group key is a slice too; it is rebuilt from the copied fields when next asked for.
+  ev.keyShape = -1;
+  ev.key = null;
   const e = ev.e as HTTPEvent & Record<string, unknown>;
   const up = e.upstream;
   const strings: Record<string, unknown> = {};

@@ -8,8 +8,13 @@ export interface ObservedEvent {
   signatures: Map<string, SignatureHit[]> | undefined;
   /** Set once its strings are copies of their own (see detach). */
   detached?: boolean;
-  /** Group keys by groupBy shape (see groupKeyCached): most rules share a few shapes, so each is built once. */
-  keys: Array<string | null | undefined>;
+  /**
+   * The last multi-field group key built for this event and its groupBy shape (see groupKeyCached): rules
+   * mostly share one such shape, so one slot serves them all without an array per event.
+   */
+  keyShape: number;
+  /** null: the event lacks a field of that shape. */
+  key: string | null;
 }
 
 export interface SignatureHit {

@@ -264,7 +264,7 @@ export class Pipeline {
       const hits = m.hits(e);
       if (hits) (signatures ??= new Map()).set(pack, hits);
     }
-    return { e, isStatic: isStaticAsset(e.path), signatures, keys: [] };
+    return { e, isStatic: isStaticAsset(e.path), signatures, keyShape: -1, key: null };
   }
 
   /** The watermark the buffer was last released at: nothing new can pass before it rises (later pushes are at or above it). */

@@ -64,16 +64,16 @@ export function groupFieldText(ev: ObservedEvent, f: "clientIp" | "host" | "upst
 }
 
 /**
- * groupKey memoised on the event under a small integer id of the groupBy shape: with a dozen rules over
- * three shapes, each key string is built once per event instead of once per rule.
+ * groupKey memoised on the event under a small integer id of the groupBy shape: with a dozen rules sharing
+ * one multi-field shape, each key string is built once per event instead of once per rule.
  */
 export function groupKeyCached(ev: ObservedEvent, shape: number, fields: ReadonlyArray<"clientIp" | "host" | "upstream">): string | undefined {
   // A one-field key is the field's own string: nothing to build, nothing to cache.
   if (fields.length === 1) return groupFieldText(ev, fields[0]);
-  const cached = ev.keys[shape];
-  if (cached !== undefined) return cached ?? undefined;
+  if (ev.keyShape === shape) return ev.key ?? undefined;
   const key = groupKey(ev, fields);
-  ev.keys[shape] = key ?? null;
+  ev.keyShape = shape;
+  ev.key = key ?? null;
   return key;
 }
 

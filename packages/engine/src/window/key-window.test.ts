@@ -18,7 +18,7 @@ const rule = compileRule(pack.rules[0], pack);
 
 function observed(ts: number, status: number, n: number): ObservedEvent {
   const e = { ts, host: "h", path: `/p${n % 7}`, status, source: { format: "combined" as const, line: n + 1 } };
-  return { e, isStatic: false, signatures: undefined, keys: [] } as unknown as ObservedEvent;
+  return { e, isStatic: false, signatures: undefined, keyShape: -1, key: null } as unknown as ObservedEvent;
 }
 
 // Steps: add an event some ms after the last, or expire everything up to some ms before the last event.

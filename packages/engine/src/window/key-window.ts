@@ -10,18 +10,26 @@ const PEAK_SPAN_MS = 1000;
  * The events of one key inside a rule's window, with counters kept incrementally so every condition is
  * O(1) to evaluate (percentiles excepted). The window is (t − W, t]: callers expire events with ts ≤ t − W.
  *
- * Timestamps and statuses are kept for every event, in typed columns used as a queue (head..tail); the events
+ * Timestamps and statuses are kept in typed columns used as a queue of slots (head..tail); the events
  * themselves only where a metric or the incident needs them. A rule whose conditions read only counts and
- * status classes ("lean", e.g. 5xx ratio over all traffic) keeps only its signal-class events (the 5xx): the
- * requests around them cost twelve bytes each instead of a retained object graph, and an incident opened now
- * learns their count and status only.
+ * status classes ("lean", e.g. 5xx ratio over all traffic) keeps only its signal-class events (the 5xx), and
+ * consecutive requests with the same time and status share one slot: at second resolution most of a busy
+ * host's second is a few runs of 200s, so its five minutes cost a few bytes per request instead of a retained
+ * object graph. An incident opened now learns their count and status only.
+ *
+ * Each slot records the running total of events added through it (`cum`), so any range's event count is one
+ * subtraction and slots of several events need no separate bookkeeping when they expire or leave the last second.
  */
 export class KeyWindow {
   private ts = new Float64Array(4);
   private status = new Int32Array(4);
+  private cum = new Float64Array(4);
   private head = 0;
   private tail = 0;
   private rpsHead = 0;
+  /** Events ever added, and the running total through the last expired slot. */
+  private added = 0;
+  private expiredCum = 0;
   /** Full windows: the event of every slot, indexed like the columns. Lean windows: the signal events, in order. */
   private evs: ObservedEvent[] = [];
   private evsHead = 0;
@@ -40,7 +48,7 @@ export class KeyWindow {
   }
 
   get size(): number {
-    return this.tail - this.head;
+    return this.added - this.expiredCum;
   }
 
   get oldestTs(): number | undefined {
@@ -60,19 +68,29 @@ export class KeyWindow {
     let i = this.head;
     if (fromClass !== undefined) while (i < this.tail && classOf(this.status[i]) !== fromClass) i++;
     let k = this.evsHead;
+    // Full windows keep one event per slot, so the slot index is the event index.
     if (this.leanSignal === undefined) k += i - this.head;
     for (; i < this.tail; i++) {
       const keptHere = this.leanSignal === undefined || classOf(this.status[i]) === this.leanSignal;
-      yield keptHere ? this.evs[k++] : { ts: this.ts[i], status: this.status[i] };
+      for (let n = this.cum[i] - (i > this.head ? this.cum[i - 1] : this.expiredCum); n > 0; n--) {
+        yield keptHere ? this.evs[k++] : { ts: this.ts[i], status: this.status[i] };
+      }
     }
   }
 
   add(ev: ObservedEvent): void {
-    const c = classOf(ev.e.status);
-    if (this.tail === this.ts.length) this.makeRoom();
-    this.ts[this.tail] = ev.e.ts;
-    this.status[this.tail] = ev.e.status;
-    this.tail++;
+    const { ts, status } = ev.e;
+    const c = classOf(status);
+    this.added++;
+    const last = this.tail - 1;
+    if (this.leanSignal !== undefined && last >= this.head && this.ts[last] === ts && this.status[last] === status) this.cum[last] = this.added;
+    else {
+      if (this.tail === this.ts.length) this.makeRoom();
+      this.ts[this.tail] = ts;
+      this.status[this.tail] = status;
+      this.cum[this.tail] = this.added;
+      this.tail++;
+    }
     if (this.leanSignal === undefined) {
       detach(ev);
       this.evs.push(ev);
@@ -87,10 +105,12 @@ export class KeyWindow {
   /** Removes events with ts ≤ cutoff. */
   expireThrough(cutoff: number): void {
     while (this.head < this.tail && this.ts[this.head] <= cutoff) {
+      const n = this.cum[this.head] - this.expiredCum;
+      this.expiredCum = this.cum[this.head];
       const c = classOf(this.status[this.head++]);
-      if (c >= 1 && c <= 5) this.statusClass[c]--;
+      if (c >= 1 && c <= 5) this.statusClass[c] -= n;
       if (this.leanSignal === undefined) this.apply(this.evs[this.evsHead++], -1);
-      else if (c === this.leanSignal) this.evsHead++;
+      else if (c === this.leanSignal) this.evsHead += n;
     }
     if (this.head === this.tail) {
       this.head = this.tail = this.rpsHead = 0;
@@ -109,13 +129,11 @@ export class KeyWindow {
     if (live * 2 <= this.ts.length) {
       this.ts.copyWithin(0, this.head, this.tail);
       this.status.copyWithin(0, this.head, this.tail);
+      this.cum.copyWithin(0, this.head, this.tail);
     } else {
-      const ts = new Float64Array(this.ts.length * 2);
-      const status = new Int32Array(this.ts.length * 2);
-      ts.set(this.ts.subarray(this.head, this.tail));
-      status.set(this.status.subarray(this.head, this.tail));
-      this.ts = ts;
-      this.status = status;
+      this.ts = grown(this.ts, this.head, this.tail);
+      this.status = grown(this.status, this.head, this.tail);
+      this.cum = grown(this.cum, this.head, this.tail);
     }
     this.rpsHead = Math.max(0, this.rpsHead - this.head);
     this.head = 0;
@@ -145,7 +163,7 @@ export class KeyWindow {
   private trailingSecond(now: number): number {
     if (this.rpsHead < this.head) this.rpsHead = this.head;
     while (this.rpsHead < this.tail && this.ts[this.rpsHead] <= now - PEAK_SPAN_MS) this.rpsHead++;
-    return this.tail - this.rpsHead;
+    return this.added - (this.rpsHead > this.head ? this.cum[this.rpsHead - 1] : this.expiredCum);
   }
 
   private percentile(field: EventField, p: number): number {
@@ -175,6 +193,13 @@ export class KeyWindow {
       else counts.set(k, n);
     }
   }
+}
+
+/** A column of twice the length holding the live slots [head, tail) at its front. */
+function grown<A extends Float64Array | Int32Array>(a: A, head: number, tail: number): A {
+  const out = new (a.constructor as new (n: number) => A)(a.length * 2);
+  out.set(a.subarray(head, tail));
+  return out;
 }
 
 function classOf(status: number): number {

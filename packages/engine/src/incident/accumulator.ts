@@ -33,9 +33,12 @@ export class IncidentAccumulator {
   private readonly statusCounts = new Map<string, number>();
   private readonly upstreamStatusCounts = new Map<string, number>();
   private readonly sigHits = new Map<string, number>();
-  private readonly paths = new Set<string>();
+  /**
+   * Every distinct path seen, with how often it was a probe (security) or answered 5xx (reliability): one map
+   * serves the distinct count and the top paths.
+   */
+  private readonly paths = new Map<string, number>();
   private distinctCapped = false;
-  private readonly pathCounts = new Map<string, number>();
   private fiveXx = 0;
   private retries = 0;
   private latencies: number[] = [];
@@ -93,10 +96,9 @@ export class IncidentAccumulator {
     const us = lastUpstreamStatus(e);
     if (us !== undefined) bump(this.upstreamStatusCounts, statusText(us));
     if ((e.upstream?.attempts.length ?? 0) > 1) this.retries++;
-    if (e.requestTime !== undefined && this.latencies.length < MAX_LATENCIES) this.latencies.push(e.requestTime);
 
     if (!this.paths.has(e.path)) {
-      if (this.paths.size < MAX_DISTINCT_PATHS) this.paths.add(kept(ev, e.path));
+      if (this.paths.size < MAX_DISTINCT_PATHS) this.paths.set(kept(ev, e.path), 0);
       else this.distinctCapped = true;
     }
 
@@ -104,9 +106,10 @@ export class IncidentAccumulator {
     if (hits) for (const h of hits) bump(this.sigHits, h.cls);
 
     if (this.kind === "reliability") {
+      if (e.requestTime !== undefined && this.latencies.length < MAX_LATENCIES) this.latencies.push(e.requestTime);
       this.addRcaSignals(ev);
       if (e.status >= 500) {
-        bumpCapped(this.pathCounts, e.path, ev);
+        this.countPath(e.path);
         this.sample(ev, `5xx-${e.status}`, `first ${e.status}${us !== undefined ? ` (upstream ${upstreamStatuses(ev)})` : ""}`);
       } else if (this.samples.length === 0) this.sample(ev, "first", "first request of the window");
       return;
@@ -115,7 +118,7 @@ export class IncidentAccumulator {
     const isProbe = counted || hits !== undefined;
     if (!isProbe) return;
     this.probes++;
-    bumpCapped(this.pathCounts, e.path, ev);
+    this.countPath(e.path);
     const exploit = hits?.some((h) => h.exploit) ?? false;
     if (e.status >= 200 && e.status < 300 && exploit) {
       this.impact = true;
@@ -130,6 +133,12 @@ export class IncidentAccumulator {
     if (hits) for (const h of hits) this.sample(ev, `sig-${h.cls}`, `signature ${h.cls}: matched "${h.tag ?? h.entry}"`, hits);
     if (this.probes === 1) this.sample(ev, "first", "first probe of the window", hits);
     else if (counted && isBlockedStatus(e.status) && this.sampleReasons.size < 4) this.sample(ev, `probe-${e.path}`, `probe answered ${e.status}`, hits);
+  }
+
+  /** A path already in `paths` unless the distinct cap kept it out, and then it goes uncounted. */
+  private countPath(path: string): void {
+    const n = this.paths.get(path);
+    if (n !== undefined) this.paths.set(path, n + 1);
   }
 
   outcome(): Outcome | undefined {
@@ -148,7 +157,8 @@ export class IncidentAccumulator {
       distinctPaths: this.paths.size,
       signatureHits: sortedRecord(this.sigHits),
       statusCounts: sortedRecord(this.statusCounts),
-      topPaths: [...this.pathCounts]
+      topPaths: [...this.paths]
+        .filter(([, count]) => count > 0)
         .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
         .slice(0, TOP_PATHS)
         .map(([path, count]) => ({ path: this.redact.text(path), count })),
@@ -261,16 +271,13 @@ function kept(ev: ObservedEvent, s: string): string {
   return ev.detached ? s : ownCopy(s);
 }
 
-function bumpCapped(m: Map<string, number>, k: string, ev: ObservedEvent): void {
-  const n = m.get(k);
-  if (n !== undefined) m.set(k, n + 1);
-  else if (m.size < MAX_DISTINCT_PATHS) m.set(kept(ev, k), 1);
-}
-
+/**
+ * Built from JSON text rather than by assignment: status codes are integer-like keys, and an object given "503"
+ * by assignment gets a backing array as long as the largest code (about 4 KiB), where a parsed one holds a few
+ * entries. Every retained incident carries two of these.
+ */
 function sortedRecord(m: Map<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of [...m.keys()].sort()) out[k] = m.get(k)!;
-  return out;
+  return JSON.parse(JSON.stringify(Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))))) as Record<string, number>;
 }
 
 function quantiles(values: number[]): { p50: number; p95: number; max: number } {

@@ -3,13 +3,15 @@ import { type Draft, type DraftResult, dash, fail, newDraft, newUpstream } from 
 import { decodeLogged } from "./escape.js";
 import { parseRequest } from "./request.js";
 import { parseTimeLocal, looksLikeTimeLocal } from "./time.js";
-import { floatAt, intOrUndef, parseUpstreamFields } from "./upstream.js";
+import { floatAt, intAt, intOrUndef, parseUpstreamFields } from "./upstream.js";
 
 /**
  * The head every CLF-family line starts with, `<prefix> [$time_local] "`: where the request starts and the
  * event time, or why the line has no such head.
  */
 export interface ClfHead {
+  /** The access-log text the indices refer to (the line without a CRI or syslog wrapper). */
+  line: string;
   /** Index of the ` [` before the time. */
   tl: number;
   ts: number;
@@ -33,7 +35,7 @@ export function readHead(line: string): ClfHead | DraftResult {
   if (line.charCodeAt(close + 1) !== 32 || line.charCodeAt(close + 2) !== 34) {
     return line.length <= close + 2 ? fail("truncated", "line ends after the timestamp") : fail("unknown-format", 'no "$request" after the timestamp');
   }
-  return { tl, ts, reqStart: close + 3 };
+  return { line, tl, ts, reqStart: close + 3 };
 }
 
 /**
@@ -50,12 +52,12 @@ export function readHead(line: string): ClfHead | DraftResult {
  */
 export function parseClf(line: string): DraftResult {
   const head = readHead(line);
-  return "ok" in head ? head : parseClfFrom(line, head);
+  return "ok" in head ? head : parseClfFrom(head);
 }
 
 /** parseClf after the head: lines dated by their head on arrival are parsed from it on release. */
-export function parseClfFrom(line: string, head: ClfHead): DraftResult {
-  const { ts, reqStart } = head;
+export function parseClfFrom(head: ClfHead): DraftResult {
+  const { line, ts, reqStart } = head;
   // Read again rather than kept: a dated line waits in the reorder buffer, where every byte held is promoted.
   const prefix = readPrefix(line, head.tl)!;
   let reqEnd = -1;
@@ -77,9 +79,8 @@ export function parseClfFrom(line: string, head: ClfHead): DraftResult {
   if (p < line.length) {
     let e = line.indexOf(" ", p + 1);
     if (e < 0) e = line.length;
-    const raw = line.slice(p + 1, e);
-    bytes = intOrUndef(raw);
-    if (bytes === undefined && raw !== "-") return fail("bad-field", `body_bytes_sent: ${raw.slice(0, 40)}`);
+    bytes = intAt(line, p + 1, e);
+    if (bytes === undefined && !isDash(line, p + 1, e)) return fail("bad-field", `body_bytes_sent: ${line.slice(p + 1, Math.min(e, p + 41))}`);
     p = e;
   }
 
@@ -169,6 +170,11 @@ function readPrefix(line: string, end: number): Prefix | undefined {
   return undefined;
 }
 
+/** line[from, to) is `-`. */
+function isDash(line: string, from: number, to: number): boolean {
+  return to === from + 1 && line.charCodeAt(from) === 45;
+}
+
 function isBracketed(tok: string): boolean {
   return tok.length > 2 && tok.charCodeAt(0) === 91 && tok.charCodeAt(tok.length - 1) === 93;
 }
@@ -219,14 +225,14 @@ function readTail(line: string, i: number, draft: Draft, oldIngress: boolean): L
   if (!isDigit(line.charCodeAt(i + 1))) return undefined;
   const s1 = line.indexOf(" ", i + 1);
   if (s1 < 0) return undefined;
-  const first = line.slice(i + 1, s1);
-  if (line.charCodeAt(s1 + 1) === 34) return readTraefikTail(line, s1 + 1, first, draft);
-  return readUpstreamTail(line, s1 + 1, first, draft, oldIngress);
+  // The first tail field (Traefik's request count, ingress-nginx's request length) spans (i, s1).
+  if (line.charCodeAt(s1 + 1) === 34) return intAt(line, i + 1, s1) === undefined ? undefined : readTraefikTail(line, s1 + 1, draft);
+  return readUpstreamTail(line, s1 + 1, i + 1, draft, oldIngress);
 }
 
 /** Traefik common: `<count> "<router>" "<server URL>" <duration>ms`. */
-function readTraefikTail(line: string, i: number, count: string, draft: Draft): LogFormat | undefined {
-  if (intOrUndef(count) === undefined || !line.endsWith("ms")) return undefined;
+function readTraefikTail(line: string, i: number, draft: Draft): LogFormat | undefined {
+  if (!line.endsWith("ms")) return undefined;
   const r1 = line.indexOf('" "', i + 1);
   if (r1 < 0) return undefined;
   const r2 = line.indexOf('" ', r1 + 3);
@@ -245,12 +251,12 @@ function readTraefikTail(line: string, i: number, count: string, draft: Draft): 
  * <4 upstream fields> $req_id`. Before 0.22 there is no alternative bracket; 0.8/0.9 had no name bracket
  * and/or no $req_id. All of these are read by the same walker.
  */
-function readUpstreamTail(line: string, i: number, reqLen: string, draft: Draft, oldIngress: boolean): LogFormat | undefined {
+function readUpstreamTail(line: string, i: number, reqLenAt: number, draft: Draft, oldIngress: boolean): LogFormat | undefined {
   const s2 = line.indexOf(" ", i);
   if (s2 < 0) return undefined;
-  const requestLength = intOrUndef(reqLen);
+  const requestLength = intAt(line, reqLenAt, i - 1);
   const requestTime = floatAt(line, i, s2);
-  if ((requestLength === undefined && reqLen !== "-") || (requestTime === undefined && line.slice(i, s2) !== "-")) return undefined;
+  if ((requestLength === undefined && !isDash(line, reqLenAt, i - 1)) || (requestTime === undefined && !isDash(line, i, s2))) return undefined;
   let p = s2 + 1;
   let name: string | undefined;
   let alternative: string | undefined;
@@ -264,7 +270,7 @@ function readUpstreamTail(line: string, i: number, reqLen: string, draft: Draft,
     brackets++;
     p = e + 2;
   }
-  const up = parseUpstreamFields(line.slice(p));
+  const up = parseUpstreamFields(line, p);
   if (!up) return undefined;
   draft.requestLength = requestLength;
   draft.requestTime = requestTime;

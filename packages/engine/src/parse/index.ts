@@ -91,10 +91,7 @@ function unwrap(text: string, ctx: ParseContext): { line: string; family: Family
 }
 
 /** A CLF-family line whose head (`<prefix> [$time_local] "`) has been read: its event time is known. */
-export interface DatedLine {
-  line: string;
-  head: ClfHead;
-}
+export type DatedLine = ClfHead;
 
 /**
  * Reads only the head of a CLF-family line (undefined for other families and lines without that head). A
@@ -106,7 +103,7 @@ export function dateLine(text: string, format: ParseContext["format"]): DatedLin
     const u = unwrap(text, { line: 1, format });
     if ("ok" in u || u.family !== "clf") return undefined;
     const head = readHead(u.line);
-    return "ok" in head ? undefined : { line: u.line, head };
+    return "ok" in head ? undefined : head;
   } catch {
     return undefined;
   }
@@ -114,7 +111,7 @@ export function dateLine(text: string, format: ParseContext["format"]): DatedLin
 
 export function parseDated(d: DatedLine, text: string, ctx: ParseContext): ParseResult {
   try {
-    return finish(parseClfFrom(d.line, d.head), "clf", d.line, text, ctx);
+    return finish(parseClfFrom(d), "clf", d.line, text, ctx);
   } catch (e) {
     return reject("bad-field", text, ctx, `parser error: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -6,21 +6,22 @@ import type { UpstreamAttempt } from "../event/http-event.js";
  *
  * nginx separates attempts with `, ` and server groups (internal redirects) with ` : `, so values are
  * not single tokens: we regroup tokens into fields by those separators instead of splitting on spaces.
- * Returns undefined when the text does not hold 4 or 5 fields.
+ * Returns undefined when the text does not hold 4 or 5 fields. `from` reads them from that index of `s` on,
+ * so a log line's tail need not be cut out first.
  */
-export function parseUpstreamFields(s: string): { attempts: UpstreamAttempt[]; requestId?: string } | undefined {
-  return s.indexOf(",") < 0 ? singleAttempt(s) ?? regrouped(s) : regrouped(s);
+export function parseUpstreamFields(s: string, from = 0): { attempts: UpstreamAttempt[]; requestId?: string } | undefined {
+  return (s.indexOf(",", from) < 0 && singleAttempt(s, from)) || regrouped(from ? s.slice(from) : s);
 }
 
 /**
  * The common line: one attempt, so each field is one token (`10.244.1.7:8080 612 0.004 200 <req_id>`).
  * Read in place, without the per-field arrays of the general walker; undefined sends it there.
  */
-function singleAttempt(s: string): { attempts: UpstreamAttempt[]; requestId?: string } | undefined {
-  const e0 = s.indexOf(" ");
+function singleAttempt(s: string, from: number): { attempts: UpstreamAttempt[]; requestId?: string } | undefined {
+  const e0 = s.indexOf(" ", from);
   const e1 = e0 < 0 ? -1 : s.indexOf(" ", e0 + 1);
   const e2 = e1 < 0 ? -1 : s.indexOf(" ", e1 + 1);
-  if (e0 <= 0 || e1 <= e0 + 1 || e2 <= e1 + 1) return undefined;
+  if (e0 <= from || e1 <= e0 + 1 || e2 <= e1 + 1) return undefined;
   let e3 = s.indexOf(" ", e2 + 1);
   let reqId: string | undefined;
   if (e3 < 0) e3 = s.length;
@@ -30,8 +31,8 @@ function singleAttempt(s: string): { attempts: UpstreamAttempt[]; requestId?: st
   }
   if (e3 <= e2 + 1) return undefined;
   // A lone `:` token separates server groups: the general walker's case.
-  if (isColon(s, 0, e0) || isColon(s, e0 + 1, e1) || isColon(s, e1 + 1, e2) || isColon(s, e2 + 1, e3) || reqId === ":") return undefined;
-  const addr = s.slice(0, e0);
+  if (isColon(s, from, e0) || isColon(s, e0 + 1, e1) || isColon(s, e1 + 1, e2) || isColon(s, e2 + 1, e3) || reqId === ":") return undefined;
+  const addr = s.slice(from, e0);
   // Numbers are read in place and the array is built at its final size: this runs once per line.
   const attempts: UpstreamAttempt[] = addr === "-" ? [] : [attempt(addr, 0, intAt(s, e2 + 1, e3), floatAt(s, e1 + 1, e2), intAt(s, e0 + 1, e1))];
   return reqId !== undefined && reqId !== "-" ? { attempts, requestId: reqId } : { attempts };
@@ -100,7 +101,7 @@ export function intOrUndef(v: string | undefined): number | undefined {
 }
 
 /** intOrUndef of s[from, to), without cutting it out. */
-function intAt(s: string, from: number, to: number): number | undefined {
+export function intAt(s: string, from: number, to: number): number | undefined {
   if (to <= from || to - from > 15) return undefined;
   let n = 0;
   for (let i = from; i < to; i++) {

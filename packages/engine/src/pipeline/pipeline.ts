@@ -151,8 +151,8 @@ export class Pipeline {
     const dated = dateLine(text, this.opts.format);
     // A late or out-of-range line is parsed now, so it is counted exactly as before (an event, late or
     // out of range, or a rejected line).
-    if (this.parseOnRelease && dated && dated.head.ts >= this.buffer.watermark && this.inRange(dated.head.ts)) {
-      this.buffer.push({ ts: dated.head.ts, rank: sameTimeRank(text), raw: text, file: source.file, line: lineNo, ev: undefined, dated, source });
+    if (this.parseOnRelease && dated && dated.ts >= this.buffer.watermark && this.inRange(dated.ts)) {
+      this.buffer.push({ ts: dated.ts, rank: sameTimeRank(text), raw: text, file: source.file, line: lineNo, ev: undefined, dated, source });
       this.release();
       return;
     }
@@ -160,8 +160,8 @@ export class Pipeline {
     if (e) return this.pushEvent(e, text);
     // A line with a proxy's head but a malformed rest still carries the proxy's clock; dated on release or
     // here, it moves event time the same way.
-    if (dated && this.inRange(dated.head.ts)) {
-      this.buffer.witness(dated.head.ts);
+    if (dated && this.inRange(dated.ts)) {
+      this.buffer.witness(dated.ts);
       this.release();
     }
   }

@@ -1,9 +1,11 @@
 import type { HTTPEvent } from "./http-event.js";
+import { isStaticAsset } from "./static-asset.js";
 
 /** An HTTPEvent as the windows see it: with the derived facts every rule would otherwise recompute. */
 export interface ObservedEvent {
   e: HTTPEvent;
-  isStatic: boolean;
+  /** Whether the path names a static asset; undefined until asked (see isStaticEvent). */
+  isStatic: boolean | undefined;
   /** Signature classes this event matched, per pack name; absent when none. */
   signatures: Map<string, SignatureHit[]> | undefined;
   /** Set once its strings are copies of their own (see detach). */
@@ -23,6 +25,11 @@ export interface SignatureHit {
   entry: string;
   tag?: string;
   exploit: boolean;
+}
+
+/** Worked out on first use: only rules about 4xx probes and partial outcomes ask, so most events never pay for it. */
+export function isStaticEvent(ev: ObservedEvent): boolean {
+  return (ev.isStatic ??= isStaticAsset(ev.e.path));
 }
 
 export function lastUpstreamStatus(e: HTTPEvent): number | undefined {

@@ -1,5 +1,5 @@
 import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
-import { lastUpstreamStatus } from "../event/observed-event.js";
+import { isStaticEvent, lastUpstreamStatus } from "../event/observed-event.js";
 import { detach } from "../event/detach.js";
 import type { EvidenceSample, IncidentMetrics, Outcome } from "./incident.js";
 import type { RcaInput } from "../rca/rca-input.js";
@@ -126,7 +126,7 @@ export class IncidentAccumulator {
     } else if (e.status >= 500) {
       this.impact = true;
       this.sample(ev, "impact-5xx", `probe caused a ${e.status}: impact`, hits);
-    } else if (e.status >= 200 && e.status < 400 && !ev.isStatic) {
+    } else if (e.status >= 200 && e.status < 400 && !isStaticEvent(ev)) {
       this.partial = true;
       this.sample(ev, "partial", `probe answered ${e.status}: partial`, hits);
     }

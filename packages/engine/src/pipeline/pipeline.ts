@@ -1,6 +1,5 @@
 import type { HTTPEvent, LogFormat } from "../event/http-event.js";
 import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
-import { isStaticAsset } from "../event/static-asset.js";
 import { dateLine, parseDated, parseLine, parseNonAccessLine, type DatedLine } from "../parse/index.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
@@ -264,7 +263,7 @@ export class Pipeline {
       const hits = m.hits(e);
       if (hits) (signatures ??= new Map()).set(pack, hits);
     }
-    return { e, isStatic: isStaticAsset(e.path), signatures, keyShape: -1, key: null };
+    return { e, isStatic: undefined, signatures, keyShape: -1, key: null };
   }
 
   /** The watermark the buffer was last released at: nothing new can pass before it rises (later pushes are at or above it). */

@@ -1,5 +1,5 @@
 import type { EventField } from "./schema.js";
-import { lastUpstreamAddr, lastUpstreamStatus, requestUri, type ObservedEvent } from "../event/observed-event.js";
+import { isStaticEvent, lastUpstreamAddr, lastUpstreamStatus, requestUri, type ObservedEvent } from "../event/observed-event.js";
 
 export type FieldValue = string | number | boolean | string[] | undefined;
 
@@ -21,7 +21,7 @@ export function fieldReader(field: EventField, pack: string): FieldReader {
     case "uri":
       return (ev) => requestUri(ev.e);
     case "static":
-      return (ev) => ev.isStatic;
+      return isStaticEvent;
     case "malformedRequest":
       return (ev) => ev.e.malformedRequest === true;
     case "absoluteUri":

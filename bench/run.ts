@@ -193,7 +193,7 @@ async function main(): Promise<void> {
   if (only.has("3")) {
     if (api.cli) skipped.push({ what: "scenario 3 (edgeproof run)", why: api.cli });
     else if (!buildCli()) skipped.push({ what: "scenario 3 (edgeproof run)", why: "npm run build -w packages/cli failed" });
-    else for (const ds of [upstreaminfo, combined, ...(slice ? [slice] : [])]) cliRuns.push(runCli(ds, ds === slice ? Math.min(repeats, 3) : repeats));
+    else for (const ds of [upstreaminfo, combined, ...(slice ? [slice] : [])]) cliRuns.push(...runCli(ds, ds === slice ? Math.min(repeats, 3) : repeats, ds === upstreaminfo));
   }
 
   // --- profile of scenario 2 ---
@@ -230,17 +230,25 @@ function buildCli(): boolean {
   return r.status === 0;
 }
 
-/** `edgeproof run FILE --format json` as a whole process: startup, reading, parsing, rules, output. */
-function runCli(ds: Dataset, repeats: number): CliRun {
-  const runs = [];
-  let incidents: number | string = "?";
+/**
+ * `edgeproof run FILE --format json` as a whole process: startup, reading, parsing, rules, output. With
+ * `compareGc`, each run alternates with one under V8's default GC sizing, so the tuning's cost and saving are
+ * measured in the same minutes.
+ */
+function runCli(ds: Dataset, repeats: number, compareGc: boolean): CliRun[] {
+  const variants = compareGc ? [false, true] : [false];
+  const out: CliRun[] = variants.map((v8Defaults) => ({ dataset: ds, runs: [], incidents: "?", wall: stats([0]), v8Defaults }));
   for (let i = 0; i < repeats; i++) {
-    const r = timeProcess(process.execPath, [CLI_BIN, "run", ds.file, "--format", "json"], { keepStdout: true, cwd: ROOT });
-    runs.push(r);
-    incidents = countIncidents(r.stdout);
-    log(`scenario 3 ${ds.name} run ${i + 1}/${repeats}: ${(ds.lines / r.wallS / 1e3).toFixed(0)} k lines/s, RSS ${r.maxRssMB.toFixed(0)} MB, exit ${r.status}, ${incidents} incidents`);
+    for (const c of out) {
+      const env = c.v8Defaults ? { ...process.env, EDGEPROOF_GC: "v8-defaults" } : process.env;
+      const r = timeProcess(process.execPath, [CLI_BIN, "run", ds.file, "--format", "json"], { keepStdout: true, cwd: ROOT, env });
+      c.runs.push(r);
+      c.incidents = countIncidents(r.stdout);
+      log(`scenario 3 ${ds.name}${c.v8Defaults ? " (V8 default GC)" : ""} run ${i + 1}/${repeats}: ${(ds.lines / r.wallS / 1e3).toFixed(0)} k lines/s, RSS ${r.maxRssMB.toFixed(0)} MB, exit ${r.status}, ${c.incidents} incidents`);
+    }
   }
-  return { dataset: ds, runs, incidents, wall: stats(runs.map((r) => r.wallS)) };
+  for (const c of out) c.wall = stats(c.runs.map((r) => r.wallS));
+  return out;
 }
 
 function countIncidents(stdout: string): number | string {

@@ -32,6 +32,17 @@ describe("bench report", () => {
     expect(renderResults(JSON.parse(JSON.stringify(report())) as Report)).toBe(direct);
   });
 
+  it("judges the targets on the CLI as shipped; the V8-defaults run is shown beside it, not measured against them", () => {
+    const r = report();
+    const up = r.datasets.upstreaminfo;
+    const heavy = { wallS: 0.25, cpuS: 0.3, maxRssMB: 260, status: 0, stdout: "", stderr: "" };
+    r.cliRuns.unshift({ dataset: up, runs: [heavy], incidents: 3, wall: { min: 0.25, median: 0.25 }, v8Defaults: true });
+    const out = renderResults(r);
+    expect(out).toContain("| scenario 3 ≥ 1,000,000 lines/s as a whole process | 2.0 k | **not met** |");
+    expect(out).toContain("| peak RSS ≤ 150 MB, 1M lines, 50k clients (edgeproof run) | 90.0 MB |");
+    expect(out).toContain("| upstreaminfo-1000, V8's default GC sizing | 1,000 |");
+  });
+
   it("says the tree had uncommitted work only when it had", () => {
     expect(renderResults(report())).not.toContain("uncommitted");
     const dirty = report();

@@ -6,7 +6,8 @@ import type { PeerResult, PeerSkip } from "../peers/peers.js";
 import type { ChildResult } from "../scenarios/protocol.js";
 
 export type ScenarioRun = { id: string; title: string; dataset: Dataset; runtime: string; results: ChildResult[] };
-export type CliRun = { dataset: Dataset; runs: ProcessRun[]; incidents: number | string; wall: Stats };
+/** `v8Defaults`: the same run with `EDGEPROOF_GC=v8-defaults`, to show what the CLI's GC tuning trades. */
+export type CliRun = { dataset: Dataset; runs: ProcessRun[]; incidents: number | string; wall: Stats; v8Defaults?: boolean };
 
 export type Report = {
   command: string;
@@ -39,6 +40,11 @@ const median = (xs: number[]) => stats(xs).median;
 
 function scenarioRate(run: ScenarioRun): number {
   return run.dataset.lines / median(run.results.map((r) => r.seconds));
+}
+
+/** The CLI as shipped (not the V8-defaults comparison run) on a dataset. */
+function shippedCli(r: Report, ds: Dataset | undefined): CliRun | undefined {
+  return r.cliRuns.find((c) => !c.v8Defaults && sameDataset(c.dataset, ds));
 }
 
 function cliRate(run: CliRun): number {
@@ -83,7 +89,7 @@ function cliTable(runs: CliRun[]): string {
     runs.map((c) => {
       const cpu = median(c.runs.map((r) => r.cpuS));
       return [
-        c.dataset.name,
+        c.v8Defaults ? `${c.dataset.name}, V8's default GC sizing` : c.dataset.name,
         n0(c.dataset.lines),
         mb(c.dataset.bytes),
         f3(c.wall.min),
@@ -110,7 +116,7 @@ function peerTable(peers: PeerResult[]): string {
 }
 
 function ratioTable(r: Report): string {
-  const cliOn = (ds?: Dataset) => r.cliRuns.find((c) => sameDataset(c.dataset, ds));
+  const cliOn = (ds?: Dataset) => shippedCli(r, ds);
   const inProcess = r.scenarioRuns.find((s) => s.id === "2c" && s.runtime === "node");
   const rows = r.peers.map((p) => {
     const same = p.lines === r.datasets.combined.lines ? r.datasets.combined : r.datasets.slice;
@@ -160,8 +166,8 @@ function growthSection(r: Report): string {
 
 function targets(r: Report): string {
   const s2 = r.scenarioRuns.find((s) => s.id === "2" && s.runtime === "node");
-  const cli = r.cliRuns.find((c) => sameDataset(c.dataset, r.datasets.upstreaminfo));
-  const cliC = r.cliRuns.find((c) => sameDataset(c.dataset, r.datasets.combined));
+  const cli = shippedCli(r, r.datasets.upstreaminfo);
+  const cliC = shippedCli(r, r.datasets.combined);
   const goaccess = r.peers.find((p) => p.tool === "goaccess");
   const growth = growthSection(r);
   const verdict = (ok: boolean | undefined) => (ok === undefined ? "not measured" : ok ? "met" : "**not met**");

@@ -4,6 +4,7 @@ import { runCommand, EXIT } from "./commands/run.js";
 import { registerRuleCommands } from "./commands/rule-commands.js";
 import { UsageError } from "./time-arg.js";
 import { evaluationOptions, k8sOptions, lokiOptions } from "./command-options.js";
+import { tuneGcForStreaming } from "./gc-tuning.js";
 
 const program = new Command()
   .name("edgeproof")
@@ -68,6 +69,8 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
   if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
   throw err;
 });
+
+if (process.env.EDGEPROOF_GC !== "v8-defaults") tuneGcForStreaming();
 
 try {
   await program.parseAsync(process.argv);

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { ensureDataset, sliceDataset, type Dataset } from "./lib/datasets.js";
 import { machineInfo } from "./lib/machine.js";
-import { stats, timeProcess } from "./lib/measure.js";
+import { stats, timeProcess, type ProcessRun } from "./lib/measure.js";
 import { hotSpots } from "./lib/profile.js";
 import { renderResults, type CliRun, type Report, type ScenarioRun } from "./lib/report.js";
 import { runCrowdsec, runPeers, type PeerResult, type PeerSkip } from "./peers/peers.js";
@@ -236,19 +236,17 @@ function buildCli(): boolean {
  * measured in the same minutes.
  */
 function runCli(ds: Dataset, repeats: number, compareGc: boolean): CliRun[] {
-  const variants = compareGc ? [false, true] : [false];
-  const out: CliRun[] = variants.map((v8Defaults) => ({ dataset: ds, runs: [], incidents: "?", wall: stats([0]), v8Defaults }));
+  const variants = (compareGc ? [false, true] : [false]).map((v8Defaults) => ({ v8Defaults, runs: [] as ProcessRun[], incidents: "?" as number | string }));
   for (let i = 0; i < repeats; i++) {
-    for (const c of out) {
-      const env = c.v8Defaults ? { ...process.env, EDGEPROOF_GC: "v8-defaults" } : process.env;
+    for (const v of variants) {
+      const env = v.v8Defaults ? { ...process.env, EDGEPROOF_GC: "v8-defaults" } : process.env;
       const r = timeProcess(process.execPath, [CLI_BIN, "run", ds.file, "--format", "json"], { keepStdout: true, cwd: ROOT, env });
-      c.runs.push(r);
-      c.incidents = countIncidents(r.stdout);
-      log(`scenario 3 ${ds.name}${c.v8Defaults ? " (V8 default GC)" : ""} run ${i + 1}/${repeats}: ${(ds.lines / r.wallS / 1e3).toFixed(0)} k lines/s, RSS ${r.maxRssMB.toFixed(0)} MB, exit ${r.status}, ${c.incidents} incidents`);
+      v.runs.push(r);
+      v.incidents = countIncidents(r.stdout);
+      log(`scenario 3 ${ds.name}${v.v8Defaults ? " (V8 default GC)" : ""} run ${i + 1}/${repeats}: ${(ds.lines / r.wallS / 1e3).toFixed(0)} k lines/s, RSS ${r.maxRssMB.toFixed(0)} MB, exit ${r.status}, ${v.incidents} incidents`);
     }
   }
-  for (const c of out) c.wall = stats(c.runs.map((r) => r.wallS));
-  return out;
+  return variants.map((v) => ({ dataset: ds, ...v, wall: stats(v.runs.map((r) => r.wallS)) }));
 }
 
 function countIncidents(stdout: string): number | string {

@@ -46,6 +46,11 @@ interface KeyState {
   inc?: IncidentDraft;
   best?: RawMiss;
   trace?: TraceStep[];
+  /**
+   * The window as it stands was evaluated with no incident open and its conditions did not hold, so `best`
+   * already accounts for it (see RuleEvaluator.risesOnly).
+   */
+  settled: boolean;
 }
 
 /** The closest a key came while the rule never fired for it, before it is rendered as a NearMiss. */
@@ -75,6 +80,13 @@ export class RuleEvaluator {
   private readonly observed: number[];
   /** The signal status class when every condition reads only counts and status classes (see KeyWindow). */
   private readonly lean: number | undefined;
+  /**
+   * Set when every condition is an upward threshold on statusClass(c) or ratio(c) of this one class c. An
+   * event of another class leaves those metrics or lowers them (an emptied window's are 0, the least), so on a
+   * settled window it can neither open an incident nor bring a near miss closer, and it is not evaluated: for
+   * a 5xx rule, nearly every request.
+   */
+  private readonly risesOnly: number | undefined;
   /** Open incidents of this rule: while zero, events the match rejects cannot matter. */
   private open = 0;
   /**
@@ -101,6 +113,8 @@ export class RuleEvaluator {
     this.escalations = rule.escalate.map((e) => (e.when ? { metric: parseMetric(e.when.metric), t: e.when } : undefined));
     const metrics = [...this.compiled.when.map((c) => c.m), ...this.escalations.flatMap((e) => (e ? [e.metric] : []))];
     this.lean = metrics.every((m) => LEAN_METRICS.has(m.kind)) ? this.signalClass : undefined;
+    const cls = this.signalClass;
+    this.risesOnly = this.compiled.when.every((c) => (c.m.kind === "statusClass" || c.m.kind === "ratio") && c.m.cls === cls && (c.op === ">=" || c.op === ">")) ? cls : undefined;
   }
 
   /** The status class a rule's conditions are about (`statusClass(5xx)`, `ratio(5xx)`), if any. */
@@ -129,7 +143,7 @@ export class RuleEvaluator {
     let st = keyText === this.lastKey ? this.lastState : this.states.get(keyText);
     if (!st) {
       if (!counted) return;
-      st = { key: ownCopy(keyText), win: new KeyWindow(this.compiled, this.lean) };
+      st = { key: ownCopy(keyText), win: new KeyWindow(this.compiled, this.lean), settled: false };
       if (this.traceKey?.(this.keyOf(ev))) st.trace = [];
       this.states.set(st.key, st);
     }
@@ -139,8 +153,10 @@ export class RuleEvaluator {
     this.catchUp(st, t);
     if (counted) st.win.add(ev);
     if (st.inc) st.inc.acc.add(ev, counted);
-    if (counted) this.evaluate(st, t, ev);
-    else st.trace?.push({ time: t, trigger: "event", line: ev.e.source.line, counted: false, conditions: [], holds: false, state: st.inc ? "open" : "idle" });
+    if (counted) {
+      const inert = st.settled && this.risesOnly !== undefined && Math.floor(ev.e.status / 100) !== this.risesOnly && !st.trace;
+      if (!inert) this.evaluate(st, t, ev);
+    } else st.trace?.push({ time: t, trigger: "event", line: ev.e.source.line, counted: false, conditions: [], holds: false, state: st.inc ? "open" : "idle" });
   }
 
   /** Processes the passage of event time up to `now` for every key, and forgets keys that went quiet. */
@@ -263,6 +279,7 @@ export class RuleEvaluator {
       // Kept raw: most keys never come close, and rendering a miss for each would cost more than the window.
       if (!st.best || closeness > st.best.closeness) st.best = { closeness, t, observed: observed.slice(0, when.length) };
     }
+    st.settled = !holds && !st.inc;
     st.trace?.push({
       time: t,
       trigger: ev ? "event" : "expiry",
@@ -275,9 +292,27 @@ export class RuleEvaluator {
   }
 
   private openIncident(st: KeyState, t: number): IncidentDraft {
+    // A 5xx spike starts at its first 5xx, not at the oldest healthy request still in the window; thresholds
+    // that hold without any 5xx (`statusClass(5xx) >= 0`) start it at the window's start.
+    const acc = this.accumulate(st.win, this.signalClass) ?? this.accumulate(st.win, undefined)!;
+    const draft: IncidentDraft = {
+      rule: this.compiled,
+      key: this.keyOfText(st.key),
+      keyText: st.key,
+      openedAt: t,
+      lastHeld: t,
+      acc,
+      peaks: this.compiled.when.map((c) => (c.op === ">=" || c.op === ">" ? -Infinity : Infinity)),
+      escalated: this.escalations.map(() => false),
+    };
+    this.hooks.opened(draft);
+    return draft;
+  }
+
+  /** The window from the first request of `fromClass` on, as an incident's accumulator; undefined when it has none. */
+  private accumulate(win: KeyWindow, fromClass: number | undefined): IncidentAccumulator | undefined {
     let acc: IncidentAccumulator | undefined;
-    // A 5xx spike starts at its first 5xx, not at the oldest healthy request still in the window.
-    for (const item of st.win.replay(this.signalClass)) {
+    for (const item of win.replay(fromClass)) {
       if ("e" in item) {
         acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, item.e.ts, this.hooks.redactor);
         acc.add(item, true);
@@ -286,18 +321,7 @@ export class RuleEvaluator {
         acc.addSummary(item.ts, item.status);
       }
     }
-    const draft: IncidentDraft = {
-      rule: this.compiled,
-      key: this.keyOfText(st.key),
-      keyText: st.key,
-      openedAt: t,
-      lastHeld: t,
-      acc: acc!,
-      peaks: this.compiled.when.map((c) => (c.op === ">=" || c.op === ">" ? -Infinity : Infinity)),
-      escalated: this.escalations.map(() => false),
-    };
-    this.hooks.opened(draft);
-    return draft;
+    return acc;
   }
 
   private checks(observed: number[]): TraceStep["conditions"] {

@@ -23,8 +23,7 @@ export function readHead(line: string): ClfHead | DraftResult {
   while (tl >= 0 && !looksLikeTimeLocal(line, tl + 2)) tl = line.indexOf(" [", tl + 2);
   if (tl < 0) return fail("unknown-format", "no [dd/Mon/yyyy:...] timestamp");
 
-  const prefix = readPrefix(line, tl);
-  if (!prefix) return fail("unknown-format", "unrecognised fields before the timestamp");
+  if (commonPrefixEnd(line, tl) < 0 && !readPrefix(line, tl)) return fail("unknown-format", "unrecognised fields before the timestamp");
 
   const tsStart = tl + 2;
   const close = line.indexOf("]", tsStart);
@@ -84,7 +83,7 @@ export function parseClfFrom(head: ClfHead): DraftResult {
     p = e;
   }
 
-  const req = parseRequest(line.slice(reqStart, reqEnd));
+  const req = parseRequest(line, reqStart, reqEnd);
   const draft = newDraft(ts, status);
   draft.clientIp = prefix.clientIp;
   draft.method = req.method;
@@ -148,12 +147,8 @@ interface Prefix {
  * (the address after real-ip/proxy-protocol processing), falling back to `$remote_addr`.
  */
 function readPrefix(line: string, end: number): Prefix | undefined {
-  // Fast path for `addr - user` (the common case) without splitting.
-  const s1 = line.indexOf(" ");
-  if (s1 > 0 && s1 < end && line.charCodeAt(s1 + 1) === 45 && line.charCodeAt(s1 + 2) === 32 && line.charCodeAt(s1 + 3) !== 91) {
-    const user = s1 + 3 >= end ? "-" : line.slice(s1 + 3, end);
-    if (user.indexOf(" ") < 0) return { clientIp: dash(line.slice(0, s1)), remoteUser: dash(user) };
-  }
+  const s1 = commonPrefixEnd(line, end);
+  if (s1 >= 0) return { clientIp: dash(line.slice(0, s1)), remoteUser: s1 + 3 >= end ? undefined : dash(line.slice(s1 + 3, end)) };
   const t = line.slice(0, end).split(" ");
   if (t.length >= 4 && t[1] === "-" && isBracketed(t[2]) && t[3] === "-") {
     const realIp = dash(t[2].slice(1, -1));
@@ -168,6 +163,17 @@ function readPrefix(line: string, end: number): Prefix | undefined {
   if (t.length >= 3 && t[1] === "-") return { clientIp: dash(t[0]), remoteUser: dash(t.slice(2).join(" ")) };
   if (t.length >= 4 && t[2] === "-" && t[0] !== "") return { vhost: t[0], clientIp: dash(t[1]), remoteUser: dash(t.slice(3).join(" ")) };
   return undefined;
+}
+
+/**
+ * The common prefix `addr - user` (user without spaces), read without splitting: the end of `addr`, or -1
+ * for any other prefix. Lines are dated by their head on arrival, and this checks the prefix without building it.
+ */
+function commonPrefixEnd(line: string, end: number): number {
+  const s1 = line.indexOf(" ");
+  if (s1 <= 0 || s1 >= end || line.charCodeAt(s1 + 1) !== 45 || line.charCodeAt(s1 + 2) !== 32 || line.charCodeAt(s1 + 3) === 91) return -1;
+  const space = line.indexOf(" ", s1 + 3);
+  return space >= 0 && space < end ? -1 : s1;
 }
 
 /** line[from, to) is `-`. */

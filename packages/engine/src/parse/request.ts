@@ -16,8 +16,19 @@ function isMethodChar(c: number): boolean {
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 
+// Nearly every request names one of these: returned as the constants, they cost no string per line.
+const METHODS = ["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "PROPFIND", "TRACE"];
+const PROTOCOLS = ["HTTP/1.1", "HTTP/2.0", "HTTP/1.0", "HTTP/2", "HTTP/3", "HTTP/3.0"];
+
+/** s[from, to), as one of `known` when it is one. */
+function textAt(s: string, from: number, to: number, known: string[]): string {
+  for (const k of known) if (k.length === to - from && s.startsWith(k, from)) return k;
+  return s.slice(from, to);
+}
+
 /**
  * Splits nginx's raw `$request` (as logged, escapes not yet decoded) into method, path, query, protocol.
+ * `from`/`to` read it out of a longer string (a log line) in place.
  *
  * A request line is well-formed when it is `METHOD target HTTP/x` or the HTTP/0.9 form `METHOD /target`.
  * Anything else (`""`, `HELP`, `batman`, TLS/RDP bytes) is `malformed`: method and protocol stay undefined
@@ -29,42 +40,52 @@ const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
  * (`absoluteUri` marks `GET http://host/x`; CONNECT's authority-form gives path ""), so open-proxy
  * probing is visible to rules without polluting path-based statistics.
  */
-export function parseRequest(raw: string): RequestParts {
-  const sp = raw.indexOf(" ");
-  if (sp <= 0) return { path: raw, malformed: true };
-  for (let i = 0; i < sp; i++) if (!isMethodChar(raw.charCodeAt(i))) return { path: raw, malformed: true };
-  const method = raw.slice(0, sp);
-  const last = raw.lastIndexOf(" ");
-  let target: string;
+export function parseRequest(raw: string, from = 0, to = raw.length): RequestParts {
+  const malformed = (): RequestParts => ({ path: raw.slice(from, to), malformed: true });
+  let sp = raw.indexOf(" ", from);
+  if (sp >= to) sp = -1;
+  if (sp <= from) return malformed();
+  for (let i = from; i < sp; i++) if (!isMethodChar(raw.charCodeAt(i))) return malformed();
+  const method = textAt(raw, from, sp, METHODS);
+  const last = raw.lastIndexOf(" ", to - 1);
+  let start = sp + 1;
+  let end: number;
   let protocol: string | undefined;
-  if (last > sp && raw.startsWith("HTTP/", last + 1)) {
-    target = raw.slice(sp + 1, last);
-    protocol = raw.slice(last + 1);
+  if (last > sp && raw.startsWith("HTTP/", last + 1) && last + 6 <= to) {
+    end = last;
+    protocol = textAt(raw, last + 1, to, PROTOCOLS);
   } else {
-    target = raw.slice(sp + 1);
-    if (target.charCodeAt(0) !== 47 || target.includes(" ")) return { path: raw, malformed: true };
+    end = to;
+    const space = raw.indexOf(" ", start);
+    if (raw.charCodeAt(start) !== 47 || start >= to || (space >= 0 && space < to)) return malformed();
   }
-  if (target === "") return { path: raw, malformed: true };
-  if (method === "CONNECT" && target.charCodeAt(0) !== 47) {
-    return { method, path: "", protocol, targetHost: decodeLogged(target) };
+  if (start === end) return malformed();
+  if (method === "CONNECT" && raw.charCodeAt(start) !== 47) {
+    return { method, path: "", protocol, targetHost: decodeLogged(raw, start, end) };
   }
   let absoluteUri: true | undefined;
   let targetHost: string | undefined;
-  if (target.charCodeAt(0) !== 47 && SCHEME.test(target)) {
-    const hostStart = target.indexOf("//") + 2;
+  let rooted: string | undefined;
+  if (raw.charCodeAt(start) !== 47 && SCHEME.test(raw.slice(start, end))) {
+    const hostStart = raw.indexOf("//", start) + 2;
     let hostEnd = hostStart;
-    while (hostEnd < target.length && !"/?#".includes(target[hostEnd])) hostEnd++;
+    while (hostEnd < end && !"/?#".includes(raw[hostEnd])) hostEnd++;
     absoluteUri = true;
-    targetHost = decodeLogged(target, hostStart, hostEnd);
-    target = target.charCodeAt(hostEnd) === 47 ? target.slice(hostEnd) : "/" + target.slice(hostEnd);
+    targetHost = decodeLogged(raw, hostStart, hostEnd);
+    // `http://host?q` has no path: the target is read as `/?q`.
+    if (raw.charCodeAt(hostEnd) !== 47 || hostEnd === end) rooted = "/" + raw.slice(hostEnd, end);
+    start = hostEnd;
   }
-  const q = target.indexOf("?");
+  const target = rooted ?? raw;
+  if (rooted !== undefined) (start = 0), (end = rooted.length);
+  let q = target.indexOf("?", start);
+  if (q >= end) q = -1;
   const parts: RequestParts = {
     method,
-    path: q < 0 ? decodeLogged(target) : decodeLogged(target, 0, q),
+    path: decodeLogged(target, start, q < 0 ? end : q),
     protocol,
   };
-  if (q >= 0) parts.query = decodeLogged(target, q + 1);
+  if (q >= 0) parts.query = decodeLogged(target, q + 1, end);
   if (absoluteUri) {
     parts.absoluteUri = true;
     parts.targetHost = targetHost;

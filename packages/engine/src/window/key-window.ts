@@ -3,6 +3,7 @@ import { detach } from "../event/detach.js";
 import type { CompiledRule, MetricName } from "../rules/compile.js";
 import { fieldReader, type FieldReader } from "../rules/fields.js";
 import type { EventField } from "../rules/schema.js";
+import { grown } from "../util/grown.js";
 
 const PEAK_SPAN_MS = 1000;
 
@@ -193,13 +194,6 @@ export class KeyWindow {
       else counts.set(k, n);
     }
   }
-}
-
-/** A column of twice the length holding the live slots [head, tail) at its front. */
-function grown<A extends Float64Array | Int32Array>(a: A, head: number, tail: number): A {
-  const out = new (a.constructor as new (n: number) => A)(a.length * 2);
-  out.set(a.subarray(head, tail));
-  return out;
 }
 
 function classOf(status: number): number {

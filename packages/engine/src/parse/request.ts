@@ -20,6 +20,10 @@ const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
 const METHODS = ["GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT", "PROPFIND", "TRACE"];
 const PROTOCOLS = ["HTTP/1.1", "HTTP/2.0", "HTTP/1.0", "HTTP/2", "HTTP/3", "HTTP/3.0"];
 
+function malformed(raw: string, from: number, to: number): RequestParts {
+  return { path: raw.slice(from, to), malformed: true };
+}
+
 /** s[from, to), as one of `known` when it is one. */
 function textAt(s: string, from: number, to: number, known: string[]): string {
   for (const k of known) if (k.length === to - from && s.startsWith(k, from)) return k;
@@ -41,11 +45,10 @@ function textAt(s: string, from: number, to: number, known: string[]): string {
  * probing is visible to rules without polluting path-based statistics.
  */
 export function parseRequest(raw: string, from = 0, to = raw.length): RequestParts {
-  const malformed = (): RequestParts => ({ path: raw.slice(from, to), malformed: true });
   let sp = raw.indexOf(" ", from);
   if (sp >= to) sp = -1;
-  if (sp <= from) return malformed();
-  for (let i = from; i < sp; i++) if (!isMethodChar(raw.charCodeAt(i))) return malformed();
+  if (sp <= from) return malformed(raw, from, to);
+  for (let i = from; i < sp; i++) if (!isMethodChar(raw.charCodeAt(i))) return malformed(raw, from, to);
   const method = textAt(raw, from, sp, METHODS);
   const last = raw.lastIndexOf(" ", to - 1);
   let start = sp + 1;
@@ -57,9 +60,9 @@ export function parseRequest(raw: string, from = 0, to = raw.length): RequestPar
   } else {
     end = to;
     const space = raw.indexOf(" ", start);
-    if (raw.charCodeAt(start) !== 47 || start >= to || (space >= 0 && space < to)) return malformed();
+    if (raw.charCodeAt(start) !== 47 || start >= to || (space >= 0 && space < to)) return malformed(raw, from, to);
   }
-  if (start === end) return malformed();
+  if (start === end) return malformed(raw, from, to);
   if (method === "CONNECT" && raw.charCodeAt(start) !== 47) {
     return { method, path: "", protocol, targetHost: decodeLogged(raw, start, end) };
   }

@@ -1,6 +1,6 @@
 import type { HTTPEvent, LogFormat } from "../event/http-event.js";
 import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
-import { dateLine, parseDated, parseLine, parseNonAccessLine, type DatedLine } from "../parse/index.js";
+import { dateLine, parseDated, parseLine, parseNonAccessLine, type DatedLine, type ParseContext } from "../parse/index.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
 import { ReorderBuffer } from "../window/reorder-buffer.js";
@@ -111,6 +111,8 @@ export class Pipeline {
   private readonly redactor: Redactor;
 
   constructor(private readonly opts: PipelineOptions) {
+    this.ctx.format = opts.format;
+    this.ctx.host = opts.host;
     this.redactor = opts.secretParams?.length ? createRedactor([...DEFAULT_SECRET_PARAMS, ...opts.secretParams]) : DEFAULT_REDACTOR;
     this.buffer = new ReorderBuffer(opts.allowedLatenessMs ?? 5000);
     this.parseOnRelease = opts.onEvent === undefined;
@@ -227,9 +229,17 @@ export class Pipeline {
     f[e.source.format] = (f[e.source.format] ?? 0) + 1;
   }
 
+  /** The head a released line was dated by, refilled per line like ctx. */
+  private readonly head: DatedLine = { line: "", tl: 0, ts: 0, reqStart: 0 };
+  private readonly ctx: ParseContext = { line: 0, file: undefined, labels: undefined, format: undefined, host: undefined };
+
   /** The line's event, or undefined after counting why it has none. */
   private parse(text: string, lineNo: number, source: SourceRef, dated: DatedLine | undefined): HTTPEvent | undefined {
-    const ctx = { line: lineNo, file: source.file, labels: source.labels, format: this.opts.format, host: this.opts.host };
+    // One context, refilled per line: the parsers copy what they keep out of it.
+    const ctx = this.ctx;
+    ctx.line = lineNo;
+    ctx.file = source.file;
+    ctx.labels = source.labels;
     const r = dated ? parseDated(dated, text, ctx) : parseLine(text, ctx);
     if (r.ok) return r.event;
     const { reason } = r.rejected;
@@ -327,7 +337,12 @@ export class Pipeline {
     const body = w.body[slot];
     w.source[slot] = w.body[slot] = undefined;
     const raw = this.buffer.raw(slot);
-    const e = this.parse(raw, this.buffer.lineOf(slot), source, { line: body ?? raw, tl: w.tl[slot], ts, reqStart: w.reqStart[slot] });
+    const head = this.head;
+    head.line = body ?? raw;
+    head.tl = w.tl[slot];
+    head.ts = ts;
+    head.reqStart = w.reqStart[slot];
+    const e = this.parse(raw, this.buffer.lineOf(slot), source, head);
     if (!e) return;
     this.counters.events++;
     this.countFormat(e);

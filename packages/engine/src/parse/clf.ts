@@ -83,7 +83,7 @@ export function parseClfFrom(head: ClfHead): DraftResult {
     p = e;
   }
 
-  const req = parseRequest(line, reqStart, reqEnd);
+  const req = parseRequest(line.slice(reqStart, reqEnd));
   const draft = newDraft(ts, status);
   draft.clientIp = prefix.clientIp;
   draft.method = req.method;

@@ -32,9 +32,9 @@ const HI = 1 - LO;
  * arrival is late: counted, not held.
  *
  * What waits is kept in columns indexed by a slot number, and a line as the text it was cut from with its
- * bounds: holding a line allocates nothing per line, so the young-generation collections that run while
- * lines wait out the lateness have nothing of theirs to copy and promote. Callers keep their own per-line
- * data in columns under the slot push() returns.
+ * bounds: holding a line creates no object, so the young-generation collections that run while lines wait out
+ * the lateness have nothing of theirs to copy and promote. Callers keep their own per-line data in columns
+ * under the slot push() returns.
  *
  * Lines are bucketed by timestamp: logs with second resolution put hundreds of lines on one timestamp, and
  * sorting each bucket once on release is far cheaper than keeping one sorted order under insertion.

@@ -42,12 +42,9 @@ function isColon(s: string, from: number, to: number): boolean {
   return to - from === 1 && s.charCodeAt(from) === 58;
 }
 
+/** Every attempt has one shape, absent values undefined (JSON drops them), like the events (see newDraft). */
 function attempt(addr: string, group: number, status: number | undefined, responseTime: number | undefined, responseLength: number | undefined): UpstreamAttempt {
-  const a: UpstreamAttempt = { addr, group };
-  if (status !== undefined) a.status = status;
-  if (responseTime !== undefined) a.responseTime = responseTime;
-  if (responseLength !== undefined) a.responseLength = responseLength;
-  return a;
+  return { addr, group, status, responseTime, responseLength };
 }
 
 function regrouped(s: string): { attempts: UpstreamAttempt[]; requestId?: string } | undefined {

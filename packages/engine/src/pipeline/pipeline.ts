@@ -312,7 +312,8 @@ export class Pipeline {
       const hits = m.hits(e);
       if (hits) (signatures ??= new Map()).set(pack, hits);
     }
-    return { e, isStatic: undefined, signatures, keyShape: -1, key: null };
+    // `detached` is in the literal so that detaching later does not change the object's shape.
+    return { e, isStatic: undefined, signatures, keyShape: -1, key: null, detached: false };
   }
 
   /** The watermark the buffer was last released at: nothing new can pass before it rises (later pushes are at or above it). */

@@ -1,9 +1,10 @@
-import { Pipeline, RulePackError, parseDuration, Severity, atLeast, type Incident, type IncidentKey, type LogFormat, type PipelineOptions } from "@edgeproof/engine";
+import { Pipeline, RulePackError, parseDuration, Severity, atLeast, type IncidentKey, type LogFormat, type PipelineOptions } from "@edgeproof/engine";
 import { resolveInputs, readText } from "../input/read-sources.js";
 import { defaultRulesDir, loadPacks } from "../rule-packs.js";
 import { parseTimeArg, UsageError } from "../time-arg.js";
 import { renderTable } from "../output/table.js";
 import { renderMarkdown } from "../output/markdown.js";
+import { writeJson, writeNdjson } from "../output/json.js";
 import { renderExplain } from "../output/explain.js";
 import { Progress } from "../output/progress.js";
 import { rcaHook, type K8sOptions } from "../sources/k8s.js";
@@ -85,7 +86,10 @@ export async function runCommand(inputs: string[], opts: RunOptions): Promise<nu
 function finish(pipeline: Pipeline, opts: RunOptions): number {
   const incidents = pipeline.flush();
   const format = opts.format ?? (process.stdout.isTTY ? "table" : "json");
-  process.stdout.write(render(format, incidents, pipeline));
+  const write = (text: string) => void process.stdout.write(text);
+  if (format === "json") writeJson({ incidents, stats: pipeline.stats, nearMisses: pipeline.nearMisses() }, write);
+  else if (format === "ndjson") writeNdjson(incidents, write);
+  else write(format === "markdown" ? renderMarkdown(incidents, pipeline.stats) : renderTable(incidents, pipeline.stats));
   if (opts.explain) process.stderr.write(renderExplain(pipeline.traces()));
   const late = pipeline.stats.late;
   if (late > 0) {
@@ -96,19 +100,6 @@ function finish(pipeline: Pipeline, opts: RunOptions): number {
   }
   if (opts.failOn && incidents.some((i) => atLeast(i.severity, opts.failOn as Severity))) return EXIT.failOn;
   return EXIT.ok;
-}
-
-function render(format: NonNullable<RunOptions["format"]>, incidents: Incident[], p: Pipeline): string {
-  switch (format) {
-    case "json":
-      return JSON.stringify({ incidents, stats: p.stats, nearMisses: p.nearMisses() }, null, 2) + "\n";
-    case "ndjson":
-      return incidents.map((i) => JSON.stringify(i) + "\n").join("");
-    case "markdown":
-      return renderMarkdown(incidents, p.stats);
-    case "table":
-      return renderTable(incidents, p.stats);
-  }
 }
 
 export { RulePackError };

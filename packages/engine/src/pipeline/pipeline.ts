@@ -306,11 +306,28 @@ export class Pipeline {
     return this.rules.reduce((n, r) => n + r.activeKeys, 0);
   }
 
+  /**
+   * The signatures of events whose hits come from one pack, by that pack's hits array. A window holds its
+   * events' signatures as long as the events; the hits arrays are memoised per path or user agent, so one map
+   * per array serves every request that matched alike instead of a map per request (about 190 bytes each).
+   */
+  private readonly onePack = new WeakMap<SignatureHit[], Map<string, SignatureHit[]>>();
+
   private observe(e: HTTPEvent): ObservedEvent {
     let signatures: Map<string, SignatureHit[]> | undefined;
+    let shared = false;
     for (const { pack, m } of this.matchers) {
       const hits = m.hits(e);
-      if (hits) (signatures ??= new Map()).set(pack, hits);
+      if (!hits) continue;
+      if (!signatures) {
+        signatures = this.onePack.get(hits);
+        if (!signatures) this.onePack.set(hits, (signatures = new Map([[pack, hits]])));
+        shared = true;
+      } else {
+        if (shared) signatures = new Map(signatures);
+        shared = false;
+        signatures.set(pack, hits);
+      }
     }
     // `detached` is in the literal so that detaching later does not change the object's shape.
     return { e, isStatic: undefined, signatures, keyShape: -1, key: null, detached: false };

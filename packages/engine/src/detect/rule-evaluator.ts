@@ -2,7 +2,7 @@ import type { ObservedEvent } from "../event/observed-event.js";
 import { compileRule, describeThreshold, meets, parseMetric, passesGates, type CompiledRule } from "../rules/compile.js";
 import { groupFieldText, groupKeyCached, groupShapeId } from "../rules/fields.js";
 import type { Rule, RulePackDoc } from "../rules/index.js";
-import { KeyWindow } from "../window/key-window.js";
+import { classOf, KeyWindow } from "../window/key-window.js";
 import { IncidentAccumulator } from "../incident/accumulator.js";
 import type { Redactor } from "../incident/redact.js";
 import { closenessOf, NearMissBoard, type NearMiss } from "./near-miss.js";
@@ -154,7 +154,7 @@ export class RuleEvaluator {
     if (counted) st.win.add(ev);
     if (st.inc) st.inc.acc.add(ev, counted);
     if (counted) {
-      const inert = st.settled && this.risesOnly !== undefined && Math.floor(ev.e.status / 100) !== this.risesOnly && !st.trace;
+      const inert = st.settled && this.risesOnly !== undefined && classOf(ev.e.status) !== this.risesOnly && !st.trace;
       if (!inert) this.evaluate(st, t, ev);
     } else st.trace?.push({ time: t, trigger: "event", line: ev.e.source.line, counted: false, conditions: [], holds: false, state: st.inc ? "open" : "idle" });
   }

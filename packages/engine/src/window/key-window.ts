@@ -196,6 +196,7 @@ export class KeyWindow {
   }
 }
 
-function classOf(status: number): number {
+/** 5 for 503: the class a window counts a status under. */
+export function classOf(status: number): number {
   return Math.floor(status / 100);
 }

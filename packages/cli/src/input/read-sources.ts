@@ -2,6 +2,7 @@ import { createReadStream, statSync, readdirSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
+import { Utf8Chunks } from "./utf8-chunks.js";
 
 export interface InputSource {
   /** Name shown in evidence (`file:line`); `-` for stdin. */
@@ -71,16 +72,16 @@ async function* readInPlace(path: string): AsyncGenerator<Uint8Array> {
  * in that line instead of aborting the read; a corrupt .gz reports how many bytes were read before it broke.
  */
 export async function* readText(src: InputSource): AsyncGenerator<string> {
-  const decoder = new TextDecoder("utf-8", { fatal: false });
+  const text = new Utf8Chunks();
   let bytes = 0;
   try {
     for await (const chunk of src.chunks()) {
       bytes += chunk.length;
-      yield decoder.decode(chunk, { stream: true });
+      yield text.decode(chunk);
     }
   } catch (err) {
     throw new Error(`${src.name}: read failed after ${bytes} bytes of input: ${(err as Error).message}`);
   }
-  const tail = decoder.decode();
+  const tail = text.end();
   if (tail) yield tail;
 }

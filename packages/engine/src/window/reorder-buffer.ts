@@ -142,13 +142,31 @@ export class ReorderBuffer {
   private compare(a: number, b: number): number {
     // -1/1 rather than a difference: ranks exceed small integers, and a difference would be a boxed number.
     if (this.rank[a] !== this.rank[b]) return this.rank[a] < this.rank[b] ? -1 : 1;
-    const ra = this.raw(a);
-    const rb = this.raw(b);
-    if (ra !== rb) return ra < rb ? -1 : 1;
+    const byText = this.compareText(a, b);
+    if (byText !== 0) return byText;
     const fa = this.file[a] ?? "";
     const fb = this.file[b] ?? "";
     if (fa !== fb) return fa < fb ? -1 : 1;
     return this.line[a] - this.line[b];
+  }
+
+  /**
+   * The two held lines in string order, read where they lie: ties are one client's requests in one second, which
+   * share a long head, and cutting both out per comparison was most of what sorting a bucket allocated.
+   */
+  private compareText(a: number, b: number): number {
+    const ta = this.text[a]!;
+    const tb = this.text[b]!;
+    const sa = this.start[a];
+    const sb = this.start[b];
+    const la = this.end[a] - sa;
+    const lb = this.end[b] - sb;
+    const n = la < lb ? la : lb;
+    for (let i = 0; i < n; i++) {
+      const d = ta.charCodeAt(sa + i) - tb.charCodeAt(sb + i);
+      if (d !== 0) return d < 0 ? -1 : 1;
+    }
+    return la === lb ? 0 : la < lb ? -1 : 1;
   }
 
   /**

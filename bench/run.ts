@@ -22,7 +22,7 @@ const CHILD = join(OUT, "child.mjs");
 const RULES = join(ROOT, "rules");
 const CLI_BIN = join(ROOT, "packages/cli/bin/edgeproof.js");
 
-const USAGE = `usage: npm run bench -- [--quick] [--lines N] [--repeats R] [--only 1,2,3,4,5,peers,profile]
+const USAGE = `usage: npm run bench -- [--quick] [--lines N] [--repeats R] [--only 0,1,2,3,4,5,peers,profile]
                        [--runtimes node,bun,deno] [--results FILE] [--render-only]
   --quick        100k lines, 1 repeat, small worst cases; writes bench/out/RESULTS-quick.md unless --results is given
   --render-only  re-render the results file from the raw figures the last run saved in bench/out/`;
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
   const lines = Number(values.lines ?? (quick ? 100_000 : 1_000_000));
   const repeats = Number(values.repeats ?? (quick ? 1 : 3));
   if (!Number.isInteger(lines) || lines <= 0 || !Number.isInteger(repeats) || repeats <= 0) throw new Error(USAGE);
-  const only = new Set((values.only ?? "1,2,3,4,5,peers,profile").split(","));
+  const only = new Set((values.only ?? "0,1,2,3,4,5,peers,profile").split(","));
   const resultsFile = resolve(ROOT, values.results ?? (quick ? "bench/out/RESULTS-quick.md" : "bench/RESULTS.md"));
   if (values["render-only"]) {
     writeResults(JSON.parse(readFileSync(rawFile(resultsFile), "utf8")) as Report, resultsFile);
@@ -142,16 +142,17 @@ async function main(): Promise<void> {
   const rts = runtimes(values.runtimes.split(","));
   for (const m of rts.missing) skipped.push({ what: `runtime ${m}`, why: "not installed: npm --prefix .tools i bun@1.4.5 deno@2.9.6" });
   const scenarioRuns: ScenarioRun[] = [];
-  if (!api.parse && (only.has("1") || only.has("2") || only.has("4") || only.has("5") || only.has("profile"))) await bundleChild();
+  if (!api.parse && (only.has("0") || only.has("1") || only.has("2") || only.has("4") || only.has("5") || only.has("profile"))) await bundleChild();
 
   const plan: Array<{ id: string; title: string; kind: ChildSpec["kind"]; ds: Dataset; gcSamples?: boolean; nodeOnly?: boolean }> = [];
+  if (only.has("0")) plan.push({ id: "0", title: "floor: read, decode and split lines, no parsing", kind: "floor", ds: upstreaminfo });
   if (only.has("1")) plan.push({ id: "1", title: "parse only", kind: "parse", ds: upstreaminfo });
   if (only.has("2")) plan.push({ id: "2", title: "parse + default packs (Pipeline, in-process)", kind: "pipeline", ds: upstreaminfo }, { id: "2c", title: "same, combined format (the peers' file)", kind: "pipeline", ds: combined, nodeOnly: true });
   if (growth) plan.push({ id: "4", title: "state growth: every line a new client, 1 h of event time", kind: "pipeline", ds: growth, gcSamples: true });
   const worstTitles = ["worst case: every line a signature hit", "worst case: every line a distinct path", "worst case: 64 KiB lines"];
   worst.forEach((ds, i) => plan.push({ id: `5${"abc"[i]}`, title: worstTitles[i], kind: "pipeline", ds }));
   for (const p of plan) {
-    const missing = p.kind === "parse" ? api.parse : api.parse ?? api.pipeline;
+    const missing = p.kind === "pipeline" ? api.parse ?? api.pipeline : api.parse;
     if (missing) {
       skipped.push({ what: `scenario ${p.id} (${p.title})`, why: missing });
       log(`scenario ${p.id}: skipped, ${missing}`);

@@ -43,6 +43,20 @@ describe("bench report", () => {
     expect(out).toContain("| upstreaminfo-1000, V8's default GC sizing | 1,000 |");
   });
 
+  it("sets the target's per-line budget against the floor, parse-only and full-path times of the same run", () => {
+    const r = report();
+    const up = r.datasets.upstreaminfo;
+    const child = (seconds: number) => ({ runtime: "node 20", lines: 1000, bytes: 300_000, events: 1000, rejected: 0, incidents: 0, incidentsByRule: {}, seconds, gcSeconds: 0, peakRssMB: 50, peakHeapMB: 10, samples: [] });
+    const run = (id: string, seconds: number[], runtime = "node") => ({ id, title: id, dataset: up, runtime, results: seconds.map(child) });
+    // 1000 lines: a median of 0.0004 s is 0.4 µs per line.
+    r.scenarioRuns = [run("0", [0.0004, 0.0009, 0.0003]), run("1", [0.0015]), run("2", [0.0035]), run("0", [0.0001], "bun")];
+    const out = renderResults(r);
+    expect(out).toContain("reading, decoding and splitting 0.40 µs (scenario 0); parsing it into an HTTPEvent 1.10 µs more (scenario 1); ordering it, matching signatures and every rule's windows 2.00 µs more (scenario 2, 3.50 µs in all)");
+    expect(out).toContain("The 1.00 M lines/s target is 1.00 µs per line, so the floor leaves 0.60 µs for what scenario 2 spends 3.10 µs on.");
+    r.scenarioRuns = r.scenarioRuns.filter((s) => s.id !== "0");
+    expect(renderResults(r)).not.toContain("splitting");
+  });
+
   it("says the tree had uncommitted work only when it had", () => {
     expect(renderResults(report())).not.toContain("uncommitted");
     const dirty = report();

@@ -3,10 +3,11 @@
  * under Node, Bun and Deno. Prints exactly one JSON line (ChildResult) on stdout.
  */
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 import { Pipeline } from "@edgeproof/engine";
 import { parseLine } from "../../packages/engine/src/parse/index.js";
+import { LineSplitter } from "../../packages/engine/src/pipeline/line-splitter.js";
 import { loadPacks } from "../../packages/cli/src/rule-packs.js";
+import { Utf8Chunks } from "../../packages/cli/src/input/utf8-chunks.js";
 import type { ChildResult, ChildSpec, MemorySample } from "./protocol.js";
 
 declare const Bun: { version: string; gc(force: boolean): void } | undefined;
@@ -35,16 +36,16 @@ function heapMB(): number {
   return process.memoryUsage().heapUsed / 1048576;
 }
 
-/** Streams the file in 1 MiB reads (page cache), decoding UTF-8 across chunk boundaries. */
+/** Streams the file in 1 MiB reads (page cache), decoded as `edgeproof run` decodes its input. */
 function readChunks(file: string, onText: (text: string, bytesSoFar: number) => void): number {
   const fd = openSync(file, "r");
   const buf = Buffer.allocUnsafe(CHUNK);
-  const dec = new StringDecoder("utf8");
+  const dec = new Utf8Chunks();
   let total = 0;
   try {
     for (let n = readSync(fd, buf, 0, CHUNK, null); n > 0; n = readSync(fd, buf, 0, CHUNK, null)) {
       total += n;
-      onText(dec.write(n === CHUNK ? buf : buf.subarray(0, n)), total);
+      onText(dec.decode(buf.subarray(0, n)), total);
     }
     const tail = dec.end();
     if (tail) onText(tail, total);
@@ -54,7 +55,28 @@ function readChunks(file: string, onText: (text: string, bytesSoFar: number) => 
   return total;
 }
 
-function parseOnly(spec: ChildSpec, sample: (lines: number) => void): Omit<ChildResult, "seconds" | "runtime" | "peakRssMB" | "peakHeapMB" | "samples" | "gcSeconds"> {
+type Counts = Omit<ChildResult, "seconds" | "runtime" | "peakRssMB" | "peakHeapMB" | "samples" | "gcSeconds">;
+
+/** What any reader of this file pays before looking at a line: the engine's own line splitter over the decoded chunks. */
+function floor(spec: ChildSpec, sample: (lines: number) => void): Counts {
+  const splitter = new LineSplitter();
+  let lines = 0;
+  let chars = 0;
+  // The sink reads each line's bounds, so the split cannot be optimised away.
+  const sink = (_text: string, start: number, end: number) => {
+    lines++;
+    chars += end - start;
+  };
+  const bytes = readChunks(spec.file, (text) => {
+    splitter.push(text, sink);
+    sample(lines);
+  });
+  splitter.end(sink);
+  if (chars > bytes) throw new Error(`floor: ${chars} characters in lines from ${bytes} bytes`);
+  return { lines, bytes, events: 0, rejected: 0, incidents: 0, incidentsByRule: {} };
+}
+
+function parseOnly(spec: ChildSpec, sample: (lines: number) => void): Counts {
   let rest = "";
   let lineNo = 0;
   let events = 0;
@@ -84,7 +106,7 @@ function parseOnly(spec: ChildSpec, sample: (lines: number) => void): Omit<Child
   return { lines: lineNo, bytes, events, rejected: lineNo - events, incidents: 0, incidentsByRule: {} };
 }
 
-function fullPath(spec: ChildSpec, sample: (lines: number, keys: number) => void): Omit<ChildResult, "seconds" | "runtime" | "peakRssMB" | "peakHeapMB" | "samples" | "gcSeconds"> {
+function fullPath(spec: ChildSpec, sample: (lines: number, keys: number) => void): Counts {
   const pipeline = new Pipeline({ packs: loadPacks([spec.packsDir]), format: spec.format });
   const bytes = readChunks(spec.file, (text) => {
     pipeline.pushText(text, { file: spec.file });
@@ -122,7 +144,7 @@ function main(): void {
   };
   collectGarbage();
   started = performance.now();
-  const r = spec.kind === "parse" ? parseOnly(spec, sample) : fullPath(spec, sample);
+  const r = spec.kind === "floor" ? floor(spec, sample) : spec.kind === "parse" ? parseOnly(spec, sample) : fullPath(spec, sample);
   const seconds = (performance.now() - started) / 1000 - gcSeconds;
   const result: ChildResult = { ...r, seconds, gcSeconds, runtime: runtime(), peakRssMB: peakRssMB(), peakHeapMB: Math.max(peakHeap, heapMB()), samples };
   process.stdout.write(JSON.stringify(result) + "\n");

@@ -2,8 +2,11 @@ import type { LogFormat } from "@edgeproof/engine";
 
 /** What the runner asks one child process to do. */
 export type ChildSpec = {
-  /** parse: parseLine on every line; pipeline: the full product path (Pipeline with the default packs). */
-  kind: "parse" | "pipeline";
+  /**
+   * floor: read, decode and split into lines, as the Pipeline does before it looks at a line; parse: parseLine on
+   * every line; pipeline: the full product path (Pipeline with the default packs).
+   */
+  kind: "floor" | "parse" | "pipeline";
   file: string;
   format: "auto" | LogFormat;
   packsDir: string;

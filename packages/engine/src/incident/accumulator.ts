@@ -110,7 +110,8 @@ export class IncidentAccumulator {
       this.addRcaSignals(ev);
       if (e.status >= 500) {
         this.countPath(e.path);
-        this.sample(ev, `5xx-${e.status}`, `first ${e.status}${us !== undefined ? ` (upstream ${upstreamStatuses(ev)})` : ""}`);
+        const reason = fiveXxReason(e.status);
+        if (this.wants(ev, reason)) this.sample(ev, reason, `first ${e.status}${us !== undefined ? ` (upstream ${upstreamStatuses(ev)})` : ""}`);
       } else if (this.samples.length === 0) this.sample(ev, "first", "first request of the window");
       return;
     }
@@ -122,15 +123,20 @@ export class IncidentAccumulator {
     const exploit = hits?.some((h) => h.exploit) ?? false;
     if (e.status >= 200 && e.status < 300 && exploit) {
       this.impact = true;
-      this.sample(ev, "impact-2xx", `answered ${e.status} to an exploit signature: impact`, hits);
+      if (this.wants(ev, "impact-2xx")) this.sample(ev, "impact-2xx", `answered ${e.status} to an exploit signature: impact`, hits);
     } else if (e.status >= 500) {
       this.impact = true;
-      this.sample(ev, "impact-5xx", `probe caused a ${e.status}: impact`, hits);
+      if (this.wants(ev, "impact-5xx")) this.sample(ev, "impact-5xx", `probe caused a ${e.status}: impact`, hits);
     } else if (e.status >= 200 && e.status < 400 && !isStaticEvent(ev)) {
       this.partial = true;
-      this.sample(ev, "partial", `probe answered ${e.status}: partial`, hits);
+      if (this.wants(ev, "partial")) this.sample(ev, "partial", `probe answered ${e.status}: partial`, hits);
     }
-    if (hits) for (const h of hits) this.sample(ev, `sig-${h.cls}`, `signature ${h.cls}: matched "${h.tag ?? h.entry}"`, hits);
+    if (hits) {
+      for (const h of hits) {
+        const reason = signatureReason(h.cls);
+        if (this.wants(ev, reason)) this.sample(ev, reason, `signature ${h.cls}: matched "${h.tag ?? h.entry}"`, hits);
+      }
+    }
     if (this.probes === 1) this.sample(ev, "first", "first probe of the window", hits);
     else if (counted && isBlockedStatus(e.status) && this.sampleReasons.size < 4) this.sample(ev, `probe-${e.path}`, `probe answered ${e.status}`, hits);
   }
@@ -212,6 +218,15 @@ export class IncidentAccumulator {
     if (attempts.length === 0) this.upstreamStatusCounts.set("-", (this.upstreamStatusCounts.get("-") ?? 0) + 1);
   }
 
+  /**
+   * Whether sample() would record the event for this reason: checked before its text is built, since an open
+   * incident sees the same reasons on nearly every request (a 5xx episode, a scan hitting one class).
+   */
+  private wants(ev: ObservedEvent, reason: string): boolean {
+    if (this.sampleReasons.has(reason)) return false;
+    return this.samples.length < MAX_SAMPLES || this.samples.some((s) => s.line === ev.e.source.line && s.file === ev.e.source.file);
+  }
+
   private sample(ev: ObservedEvent, reason: string, why: string, hits?: SignatureHit[]): void {
     if (this.sampleReasons.has(reason)) return;
     // A sample quotes the event's strings: they must stop being slices of the log chunk.
@@ -244,6 +259,22 @@ export class IncidentAccumulator {
     if (hits?.length) s.signatures = hits.map((h) => h.cls);
     this.samples.push(s);
   }
+}
+
+// Reasons recur on every request of an open incident: made once per status or class, not per request.
+const FIVE_XX_REASONS = new Map<number, string>();
+const SIGNATURE_REASONS = new Map<string, string>();
+
+function fiveXxReason(status: number): string {
+  let r = FIVE_XX_REASONS.get(status);
+  if (r === undefined) FIVE_XX_REASONS.set(status, (r = `5xx-${status}`));
+  return r;
+}
+
+function signatureReason(cls: string): string {
+  let r = SIGNATURE_REASONS.get(cls);
+  if (r === undefined) SIGNATURE_REASONS.set(cls, (r = `sig-${cls}`));
+  return r;
 }
 
 function upstreamStatuses(ev: ObservedEvent): string | undefined {

@@ -29,6 +29,7 @@ describe("bench report", () => {
   it("renders the same from the raw figures read back from JSON (--render-only)", () => {
     const direct = renderResults(report());
     expect(direct).toContain("| scenario 3 ≥ 1,000,000 lines/s as a whole process | 2.0 k | **not met** |");
+    expect(direct).toContain("`npm run bench:ab -- REV .` runs two builds");
     expect(renderResults(JSON.parse(JSON.stringify(report())) as Report)).toBe(direct);
   });
 

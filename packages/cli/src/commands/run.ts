@@ -4,7 +4,7 @@ import { defaultRulesDir, loadPacks } from "../rule-packs.js";
 import { parseTimeArg, UsageError } from "../time-arg.js";
 import { renderTable } from "../output/table.js";
 import { renderMarkdown } from "../output/markdown.js";
-import { writeJson, writeNdjson } from "../output/json.js";
+import { jsonPieces, ndjsonPieces, writePieces } from "../output/json.js";
 import { renderExplain } from "../output/explain.js";
 import { Progress } from "../output/progress.js";
 import { rcaHook, type K8sOptions } from "../sources/k8s.js";
@@ -83,13 +83,12 @@ export async function runCommand(inputs: string[], opts: RunOptions): Promise<nu
   return finish(pipeline, opts);
 }
 
-function finish(pipeline: Pipeline, opts: RunOptions): number {
+async function finish(pipeline: Pipeline, opts: RunOptions): Promise<number> {
   const incidents = pipeline.flush();
   const format = opts.format ?? (process.stdout.isTTY ? "table" : "json");
-  const write = (text: string) => void process.stdout.write(text);
-  if (format === "json") writeJson({ incidents, stats: pipeline.stats, nearMisses: pipeline.nearMisses() }, write);
-  else if (format === "ndjson") writeNdjson(incidents, write);
-  else write(format === "markdown" ? renderMarkdown(incidents, pipeline.stats) : renderTable(incidents, pipeline.stats));
+  if (format === "json") await writePieces(process.stdout, jsonPieces({ incidents, stats: pipeline.stats, nearMisses: pipeline.nearMisses() }));
+  else if (format === "ndjson") await writePieces(process.stdout, ndjsonPieces(incidents));
+  else process.stdout.write(format === "markdown" ? renderMarkdown(incidents, pipeline.stats) : renderTable(incidents, pipeline.stats));
   if (opts.explain) process.stderr.write(renderExplain(pipeline.traces()));
   const late = pipeline.stats.late;
   if (late > 0) {

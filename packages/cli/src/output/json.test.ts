@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { writeJson, writeNdjson } from "./json.js";
+import { Writable } from "node:stream";
+import { jsonPieces, ndjsonPieces, writePieces } from "./json.js";
 
 function written(value: Record<string, unknown>): string[] {
-  const pieces: string[] = [];
-  writeJson(value, (t) => pieces.push(t));
-  return pieces;
+  return [...jsonPieces(value)];
 }
 
 describe("writeJson", () => {
@@ -30,9 +29,33 @@ describe("writeJson", () => {
 
   it("writes NDJSON one document per line, in pieces", () => {
     const items = Array.from({ length: 20_000 }, (_, i) => ({ id: i, title: "x".repeat(100) }));
-    const pieces: string[] = [];
-    writeNdjson(items, (t) => pieces.push(t));
+    const pieces = [...ndjsonPieces(items)];
     expect(pieces.length).toBeGreaterThan(1);
     expect(pieces.join("")).toBe(items.map((i) => JSON.stringify(i) + "\n").join(""));
+  });
+
+  it("hands the next piece over only once the stream has taken the last: a slow pipe does not queue the document", async () => {
+    let queuedMax = 0;
+    const received: string[] = [];
+    const slow = new Writable({
+      highWaterMark: 1 << 16,
+      write(chunk: Buffer, _enc, done) {
+        received.push(chunk.toString());
+        setTimeout(done, 1);
+      },
+    });
+    const texts = Array.from({ length: 12 }, (_, i) => String(i).repeat(1 << 17));
+    await writePieces(
+      slow,
+      (function* () {
+        for (const t of texts) {
+          queuedMax = Math.max(queuedMax, slow.writableLength);
+          yield t;
+        }
+      })(),
+    );
+    expect(received.join("")).toBe(texts.join(""));
+    // At most the one piece that filled the buffer is ever waiting.
+    expect(queuedMax).toBeLessThanOrEqual(1 << 17);
   });
 });

@@ -1,51 +1,61 @@
+import { once } from "node:events";
+
 /** Output is handed to the writer in pieces of about this size. */
 const PIECE = 1 << 20;
 
-/** Collects text and hands it to `write` in pieces of about PIECE characters; end() hands over the rest. */
-function piecewise(write: (text: string) => void): { emit(text: string): void; end(): void } {
+/** The texts joined into pieces of about PIECE characters. */
+function* pieces(texts: Iterable<string>): Generator<string> {
   let buffered = "";
-  return {
-    emit(text) {
-      buffered += text;
-      if (buffered.length >= PIECE) {
-        write(buffered);
-        buffered = "";
-      }
-    },
-    end() {
-      if (buffered) write(buffered);
+  for (const text of texts) {
+    buffered += text;
+    if (buffered.length >= PIECE) {
+      yield buffered;
       buffered = "";
-    },
-  };
+    }
+  }
+  if (buffered) yield buffered;
 }
 
 /**
- * Writes `JSON.stringify(value, null, 2) + "\n"` for an object whose array fields may be long, element by
- * element: the same bytes without ever holding the whole text. A run that finds ten thousand incidents (a
- * botnet's scan) renders about 100 MB of JSON, which as one string added hundreds of MB to the peak.
+ * `JSON.stringify(value, null, 2) + "\n"` for an object whose array fields may be long, in pieces, element by
+ * element: the same text without ever holding all of it. A run that finds ten thousand incidents (a botnet's
+ * scan) renders about 100 MB of JSON, which as one string added hundreds of MB to the peak.
  */
-export function writeJson(value: Record<string, unknown>, write: (text: string) => void): void {
-  const out = piecewise(write);
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function");
-  out.emit(entries.length ? "{\n" : "{}");
-  entries.forEach(([key, v], i) => {
-    out.emit(`  ${JSON.stringify(key)}: `);
-    if (Array.isArray(v) && v.length) {
-      out.emit("[\n");
-      v.forEach((item, j) => out.emit(`    ${indented(item, "    ")}${j < v.length - 1 ? "," : ""}\n`));
-      out.emit("  ]");
-    } else out.emit(indented(v, "  "));
-    out.emit(i < entries.length - 1 ? ",\n" : "\n}");
-  });
-  out.emit("\n");
-  out.end();
+export function jsonPieces(value: Record<string, unknown>): Iterable<string> {
+  return pieces(jsonTexts(value));
 }
 
-/** One JSON document per line, written as writeJson writes. */
-export function writeNdjson(items: unknown[], write: (text: string) => void): void {
-  const out = piecewise(write);
-  for (const item of items) out.emit(JSON.stringify(item) + "\n");
-  out.end();
+function* jsonTexts(value: Record<string, unknown>): Generator<string> {
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function");
+  yield entries.length ? "{\n" : "{}";
+  for (let i = 0; i < entries.length; i++) {
+    const [key, v] = entries[i];
+    yield `  ${JSON.stringify(key)}: `;
+    if (Array.isArray(v) && v.length) {
+      yield "[\n";
+      for (let j = 0; j < v.length; j++) yield `    ${indented(v[j], "    ")}${j < v.length - 1 ? "," : ""}\n`;
+      yield "  ]";
+    } else yield indented(v, "  ");
+    yield i < entries.length - 1 ? ",\n" : "\n}";
+  }
+  yield "\n";
+}
+
+/** One JSON document per line, in pieces as jsonPieces gives them. */
+export function ndjsonPieces(items: unknown[]): Iterable<string> {
+  return pieces(ndjsonTexts(items));
+}
+
+function* ndjsonTexts(items: unknown[]): Generator<string> {
+  for (const item of items) yield JSON.stringify(item) + "\n";
+}
+
+/**
+ * Writes the pieces, each only once the stream has taken the one before: stdout to a pipe is asynchronous, and
+ * writing every piece at once queued a whole 100 MB document in memory (1.29 GB peak against 0.74 GB to a file).
+ */
+export async function writePieces(out: NodeJS.WritableStream, texts: Iterable<string>): Promise<void> {
+  for (const text of texts) if (!out.write(text)) await once(out, "drain");
 }
 
 /** JSON.stringify(v, null, 2) as it reads nested at `indent`: JSON text holds no raw newline but its own. */

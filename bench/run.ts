@@ -146,6 +146,7 @@ async function main(): Promise<void> {
 
   const plan: Array<{ id: string; title: string; kind: ChildSpec["kind"]; ds: Dataset; gcSamples?: boolean; nodeOnly?: boolean }> = [];
   if (only.has("0")) plan.push({ id: "0", title: "floor: read, decode and split lines, no parsing", kind: "floor", ds: upstreaminfo });
+  if (only.has("0")) plan.push({ id: "0b", title: "ceiling: the floor plus the least work of any detector (fields found, counted per client and upstream)", kind: "ceiling", ds: upstreaminfo });
   if (only.has("1")) plan.push({ id: "1", title: "parse only", kind: "parse", ds: upstreaminfo });
   if (only.has("2")) plan.push({ id: "2", title: "parse + default packs (Pipeline, in-process)", kind: "pipeline", ds: upstreaminfo }, { id: "2c", title: "same, combined format (the peers' file)", kind: "pipeline", ds: combined, nodeOnly: true });
   if (growth) plan.push({ id: "4", title: "state growth: every line a new client, 1 h of event time", kind: "pipeline", ds: growth, gcSamples: true });

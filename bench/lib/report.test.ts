@@ -54,6 +54,11 @@ describe("bench report", () => {
     const out = renderResults(r);
     expect(out).toContain("reading, decoding and splitting 0.40 µs (scenario 0); parsing it into an HTTPEvent 1.10 µs more (scenario 1); ordering it, matching signatures and every rule's windows 2.00 µs more (scenario 2, 3.50 µs in all)");
     expect(out).toContain("The 1.00 M lines/s target is 1.00 µs per line, so the floor leaves 0.60 µs for what scenario 2 spends 3.10 µs on.");
+    expect(out).not.toContain("ceiling (scenario 0b)");
+    r.scenarioRuns.push(run("0b", [0.0011]), run("0b", [0.0005], "deno"));
+    expect(renderResults(r)).toContain("On node it takes 1.10 µs per line (0.70 µs over the floor): 909.1 k lines/s (deno 2.00 M). Even that is over the target's 1.00 µs budget");
+    r.scenarioRuns[r.scenarioRuns.length - 2] = run("0b", [0.0008]);
+    expect(renderResults(r)).toContain("It leaves 0.20 µs per line of the target's budget");
     r.scenarioRuns = r.scenarioRuns.filter((s) => s.id !== "0");
     expect(renderResults(r)).not.toContain("splitting");
   });

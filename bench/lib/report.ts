@@ -197,7 +197,30 @@ function budget(r: Report): string {
   return (
     `Per line on node, one core, medians of this run: reading, decoding and splitting ${f2(us(floor))} µs (scenario 0); ${steps} ` +
     `(scenario 2, ${f2(us(full))} µs in all). The ${rate(TARGET_LINES_PER_S)} lines/s target is ${f2(budgetUs)} µs per line, so the floor leaves ` +
-    `${f2(budgetUs - us(floor))} µs for what scenario 2 spends ${f2(us(full) - us(floor))} µs on.\n\n`
+    `${f2(budgetUs - us(floor))} µs for what scenario 2 spends ${f2(us(full) - us(floor))} µs on.\n\n` +
+    ceilingNote(r, us(floor), budgetUs)
+  );
+}
+
+/**
+ * The ceiling (scenario 0b) bounds any detector from above: what it reaches under each runtime, and whether even it
+ * fits the target's budget on node.
+ */
+function ceilingNote(r: Report, floorUs: number, budgetUs: number): string {
+  const runs = r.scenarioRuns.filter((s) => s.id === "0b");
+  const node = runs.find((s) => s.runtime === "node");
+  if (!node) return "";
+  const us = 1e6 / scenarioRate(node);
+  const fits = us <= budgetUs;
+  return (
+    `The ceiling (scenario 0b) is the least any detector of this traffic does per line: it finds the client, time, path, status, user agent ` +
+    `and upstream fields without checking or decoding them and counts per client and per upstream in hash tables; no window, no signature, ` +
+    `no ordering. On node it takes ${f2(us)} µs per line (${f2(us - floorUs)} µs over the floor): ${rate(scenarioRate(node))} lines/s` +
+    `${runs.length > 1 ? ` (${runs.filter((s) => s !== node).map((s) => `${s.runtime} ${rate(scenarioRate(s))}`).join(", ")})` : ""}. ` +
+    (fits
+      ? `It leaves ${f2(budgetUs - us)} µs per line of the target's budget for checking the line, signatures and the rules' windows.`
+      : `Even that is over the target's ${f2(budgetUs)} µs budget, so no engine doing more than it reaches ${rate(TARGET_LINES_PER_S)} lines/s on node on this machine.`) +
+    "\n\n"
   );
 }
 

@@ -3,10 +3,11 @@ import type { LogFormat } from "@edgeproof/engine";
 /** What the runner asks one child process to do. */
 export type ChildSpec = {
   /**
-   * floor: read, decode and split into lines, as the Pipeline does before it looks at a line; parse: parseLine on
+   * floor: read, decode and split into lines, as the Pipeline does before it looks at a line; ceiling: the floor
+   * plus the least per-line work of any detector (CeilingCounter); parse: parseLine on
    * every line; pipeline: the full product path (Pipeline with the default packs).
    */
-  kind: "floor" | "parse" | "pipeline";
+  kind: "floor" | "ceiling" | "parse" | "pipeline";
   file: string;
   format: "auto" | LogFormat;
   packsDir: string;

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { ensureDataset, sliceDataset, type Dataset } from "./lib/datasets.js";
 import { machineInfo } from "./lib/machine.js";
-import { stats, timeProcess, type ProcessRun } from "./lib/measure.js";
+import { mergeRounds, stats, timeProcess } from "./lib/measure.js";
 import { hotSpots } from "./lib/profile.js";
 import { renderResults, type CliRun, type Report, type ScenarioRun } from "./lib/report.js";
 import { runCrowdsec, runPeers, type PeerResult, type PeerSkip } from "./peers/peers.js";
@@ -136,12 +136,11 @@ async function main(): Promise<void> {
       ]
     : [];
 
-  // --- engine scenarios ---
+  // --- what each round runs ---
   const api = engineApi();
   const skipped: Array<{ what: string; why: string }> = [];
   const rts = runtimes(values.runtimes.split(","));
   for (const m of rts.missing) skipped.push({ what: `runtime ${m}`, why: "not installed: npm --prefix .tools i bun@1.4.5 deno@2.9.6" });
-  const scenarioRuns: ScenarioRun[] = [];
   if (!api.parse && (only.has("0") || only.has("1") || only.has("2") || only.has("4") || only.has("5") || only.has("profile"))) await bundleChild();
 
   const plan: Array<{ id: string; title: string; kind: ChildSpec["kind"]; ds: Dataset; gcSamples?: boolean; nodeOnly?: boolean }> = [];
@@ -152,6 +151,7 @@ async function main(): Promise<void> {
   if (growth) plan.push({ id: "4", title: "state growth: every line a new client, 1 h of event time", kind: "pipeline", ds: growth, gcSamples: true });
   const worstTitles = ["worst case: every line a signature hit", "worst case: every line a distinct path", "worst case: 64 KiB lines"];
   worst.forEach((ds, i) => plan.push({ id: `5${"abc"[i]}`, title: worstTitles[i], kind: "pipeline", ds }));
+  const jobs: Array<{ run: ScenarioRun; rt: Runtime; spec: ChildSpec; failed?: boolean }> = [];
   for (const p of plan) {
     const missing = p.kind === "pipeline" ? api.parse ?? api.pipeline : api.parse;
     if (missing) {
@@ -160,43 +160,60 @@ async function main(): Promise<void> {
       continue;
     }
     for (const rt of rts.found.filter((r) => !p.nodeOnly || r.name === "node")) {
-      const results: ChildResult[] = [];
       const spec: ChildSpec = { kind: p.kind, file: p.ds.file, format: "auto", packsDir: RULES, sampleEvery: Math.max(1, Math.floor(p.ds.lines / 20)), gcSamples: p.gcSamples ?? false };
-      try {
-        for (let i = 0; i < repeats; i++) {
-          const r = runChild(rt, spec);
-          results.push(r);
-          log(`scenario ${p.id} ${rt.name} run ${i + 1}/${repeats}: ${(r.lines / r.seconds / 1e3).toFixed(0)} k lines/s, RSS ${r.peakRssMB.toFixed(0)} MB, ${r.incidents} incidents`);
-        }
-        scenarioRuns.push({ id: p.id, title: p.title, dataset: p.ds, runtime: rt.name, results });
-      } catch (e) {
-        skipped.push({ what: `scenario ${p.id} under ${rt.name}`, why: (e as Error).message.split("\n")[0].slice(0, 300) });
-        log(`scenario ${p.id} ${rt.name}: failed: ${(e as Error).message.slice(0, 2000)}`);
-      }
+      jobs.push({ run: { id: p.id, title: p.title, dataset: p.ds, runtime: rt.name, results: [] }, rt, spec });
     }
   }
 
-  // --- peers, on the combined file; CrowdSec on a slice around the first scanner burst ---
-  let peers: PeerResult[] = [];
-  let peerSkips: PeerSkip[] = [];
+  // Peers on the combined file; CrowdSec on a slice around the first scanner burst.
   let slice: Dataset | undefined;
   if (only.has("peers")) {
-    ({ results: peers, skipped: peerSkips } = runPeers(combined, repeats, OUT, log));
     const sliceLines = quick ? 3_000 : 10_000;
     const firstBurst = Math.floor(lines * (0.5 / Math.max(1, Math.round((12 * lines) / 1e6))));
     slice = sliceDataset(combined, data, Math.max(1, firstBurst - Math.floor(sliceLines / 5)), sliceLines);
-    const cs = runCrowdsec(slice, Math.min(repeats, 3), OUT, log);
-    if (cs.result) peers.push(cs.result);
-    if (cs.skipped) peerSkips.push(cs.skipped);
   }
+  // Scenario 3: the CLI as a whole process (node).
+  let cli = only.has("3");
+  if (cli && api.cli) skipped.push({ what: "scenario 3 (edgeproof run)", why: api.cli });
+  else if (cli && !buildCli()) skipped.push({ what: "scenario 3 (edgeproof run)", why: "npm run build -w packages/cli failed" });
+  cli &&= !skipped.some((s) => s.what.startsWith("scenario 3"));
 
-  // --- scenario 3: the CLI as a whole process (node) ---
-  const cliRuns: CliRun[] = [];
-  if (only.has("3")) {
-    if (api.cli) skipped.push({ what: "scenario 3 (edgeproof run)", why: api.cli });
-    else if (!buildCli()) skipped.push({ what: "scenario 3 (edgeproof run)", why: "npm run build -w packages/cli failed" });
-    else for (const ds of [upstreaminfo, combined, ...(slice ? [slice] : [])]) cliRuns.push(...runCli(ds, ds === slice ? Math.min(repeats, 3) : repeats, ds === upstreaminfo));
+  // --- every measurement, in interleaved rounds ---
+  // Each round runs every scenario, peer and CLI case once, so the machine's drift over the run (it can halve its
+  // speed for minutes) falls on every row alike, and ratios between rows compare runs made under the same conditions.
+  // CrowdSec and the CLI on its slice run in the first three rounds only: a CrowdSec run takes half a minute.
+  const peerRounds: PeerResult[][] = [];
+  let peerSkips: PeerSkip[] = [];
+  const cliRounds: CliRun[][] = [];
+  for (let i = 0; i < repeats; i++) {
+    log(`round ${i + 1}/${repeats}`);
+    for (const job of jobs) {
+      if (job.failed) continue;
+      try {
+        const r = runChild(job.rt, job.spec);
+        job.run.results.push(r);
+        log(`scenario ${job.run.id} ${job.rt.name}: ${(r.lines / r.seconds / 1e3).toFixed(0)} k lines/s, RSS ${r.peakRssMB.toFixed(0)} MB, ${r.incidents} incidents`);
+      } catch (e) {
+        job.failed = true;
+        skipped.push({ what: `scenario ${job.run.id} under ${job.rt.name}`, why: (e as Error).message.split("\n")[0].slice(0, 300) });
+        log(`scenario ${job.run.id} ${job.rt.name}: failed: ${(e as Error).message.slice(0, 2000)}`);
+      }
+    }
+    if (slice) {
+      const round = runPeers(combined, OUT, log);
+      peerSkips = round.skipped;
+      if (i < 3) {
+        const cs = runCrowdsec(slice, OUT, log);
+        if (cs.result) round.results.push(cs.result);
+        if (cs.skipped) peerSkips.push(cs.skipped);
+      }
+      peerRounds.push(round.results);
+    }
+    if (cli) for (const ds of [upstreaminfo, combined, ...(slice && i < 3 ? [slice] : [])]) cliRounds.push(runCli(ds, ds === upstreaminfo));
   }
+  const scenarioRuns = jobs.filter((j) => j.run.results.length === repeats).map((j) => j.run);
+  const peers = mergeRounds(peerRounds, (p) => p.tool);
+  const cliRuns = mergeRounds(cliRounds, (c) => `${c.dataset.name}${c.v8Defaults ? " v8" : ""}`).map((c) => ({ ...c, wall: stats(c.runs.map((r) => r.wallS)) }));
 
   // --- profile of scenario 2 ---
   let profile: ReturnType<typeof hotSpots> | undefined;
@@ -233,22 +250,18 @@ function buildCli(): boolean {
 }
 
 /**
- * `edgeproof run FILE --format json` as a whole process: startup, reading, parsing, rules, output. With
- * `compareGc`, each run alternates with one under V8's default GC sizing, so the tuning's cost and saving are
- * measured in the same minutes.
+ * `edgeproof run FILE --format json` as a whole process, once: startup, reading, parsing, rules, output. With
+ * `compareGc`, a run under V8's default GC sizing follows, so the tuning's cost and saving are measured in the same
+ * minutes.
  */
-function runCli(ds: Dataset, repeats: number, compareGc: boolean): CliRun[] {
-  const variants = (compareGc ? [false, true] : [false]).map((v8Defaults) => ({ v8Defaults, runs: [] as ProcessRun[], incidents: "?" as number | string }));
-  for (let i = 0; i < repeats; i++) {
-    for (const v of variants) {
-      const env = v.v8Defaults ? { ...process.env, EDGEPROOF_GC: "v8-defaults" } : process.env;
-      const r = timeProcess(process.execPath, [CLI_BIN, "run", ds.file, "--format", "json"], { keepStdout: true, cwd: ROOT, env });
-      v.runs.push(r);
-      v.incidents = countIncidents(r.stdout);
-      log(`scenario 3 ${ds.name}${v.v8Defaults ? " (V8 default GC)" : ""} run ${i + 1}/${repeats}: ${(ds.lines / r.wallS / 1e3).toFixed(0)} k lines/s, RSS ${r.maxRssMB.toFixed(0)} MB, exit ${r.status}, ${v.incidents} incidents`);
-    }
-  }
-  return variants.map((v) => ({ dataset: ds, ...v, wall: stats(v.runs.map((r) => r.wallS)) }));
+function runCli(ds: Dataset, compareGc: boolean): CliRun[] {
+  return (compareGc ? [false, true] : [false]).map((v8Defaults) => {
+    const env = v8Defaults ? { ...process.env, EDGEPROOF_GC: "v8-defaults" } : process.env;
+    const r = timeProcess(process.execPath, [CLI_BIN, "run", ds.file, "--format", "json"], { keepStdout: true, cwd: ROOT, env });
+    const incidents = countIncidents(r.stdout);
+    log(`scenario 3 ${ds.name}${v8Defaults ? " (V8 default GC)" : ""}: ${(ds.lines / r.wallS / 1e3).toFixed(0)} k lines/s, RSS ${r.maxRssMB.toFixed(0)} MB, exit ${r.status}, ${incidents} incidents`);
+    return { dataset: ds, v8Defaults, runs: [r], incidents, wall: stats([r.wallS]) };
+  });
 }
 
 function countIncidents(stdout: string): number | string {

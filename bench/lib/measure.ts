@@ -43,3 +43,15 @@ export function stats(xs: number[]): Stats {
   const mid = s.length >> 1;
   return { min: s[0], median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2 };
 }
+
+/** One result per key with the runs of every round, in round order; everything else comes from its first round. */
+export function mergeRounds<T extends { runs: ProcessRun[] }>(rounds: T[][], key: (t: T) => string): T[] {
+  const out = new Map<string, T>();
+  for (const round of rounds)
+    for (const t of round) {
+      const have = out.get(key(t));
+      if (have) have.runs.push(...t.runs);
+      else out.set(key(t), { ...t, runs: [...t.runs] });
+    }
+  return [...out.values()];
+}

@@ -72,8 +72,11 @@ const PEERS: PeerSpec[] = [
   },
 ];
 
-/** Time each installed peer `repeats` times on the same file; missing ones come back with how to install them. */
-export function runPeers(input: Input, repeats: number, outDir: string, log: (s: string) => void): { results: PeerResult[]; skipped: PeerSkip[] } {
+/**
+ * Times each installed peer once on the file (the runner calls this once per round); missing ones come back with how
+ * to install them.
+ */
+export function runPeers(input: Input, outDir: string, log: (s: string) => void): { results: PeerResult[]; skipped: PeerSkip[] } {
   const results: PeerResult[] = [];
   const skipped: PeerSkip[] = [];
   for (const p of PEERS) {
@@ -82,22 +85,15 @@ export function runPeers(input: Input, repeats: number, outDir: string, log: (s:
       log(`peer ${p.tool}: not installed, skipped (install: ${p.install})`);
       continue;
     }
-    const runs: ProcessRun[] = [];
-    let found = "";
-    let command = "";
-    for (let i = 0; i < repeats; i++) {
-      const r = p.once(input, outDir);
-      runs.push(r.run);
-      [found, command] = [r.found, r.command];
-      log(`peer ${p.tool} run ${i + 1}/${repeats}: ${r.run.wallS.toFixed(2)} s, ${r.run.maxRssMB.toFixed(0)} MB, ${found}`);
-    }
-    results.push({ tool: p.tool, version: p.version(), command, lines: input.lines, bytes: input.bytes, runs, found });
+    const r = p.once(input, outDir);
+    log(`peer ${p.tool}: ${r.run.wallS.toFixed(2)} s, ${r.run.maxRssMB.toFixed(0)} MB, ${r.found}`);
+    results.push({ tool: p.tool, version: p.version(), command: r.command, lines: input.lines, bytes: input.bytes, runs: [r.run], found: r.found });
   }
   return { results, skipped };
 }
 
-/** CrowdSec replay on a slice only: at ~400 lines per CPU-second the whole file would take most of an hour. */
-export function runCrowdsec(slice: Input, repeats: number, outDir: string, log: (s: string) => void): { result?: PeerResult; skipped?: PeerSkip } {
+/** CrowdSec replay, once, on a slice only: at ~400 lines per CPU-second the whole file would take most of an hour. */
+export function runCrowdsec(slice: Input, outDir: string, log: (s: string) => void): { result?: PeerResult; skipped?: PeerSkip } {
   const install =
     "echo '# no thanks' > /etc/crowdsec/online_api_credentials.yaml; apt-get install crowdsec sqlite3; dpkg --configure -a (see shared/design/PEERS.md)";
   if (!onPath("crowdsec") || !onPath("cscli") || !existsSync("/etc/crowdsec/scenarios")) {
@@ -106,15 +102,10 @@ export function runCrowdsec(slice: Input, repeats: number, outDir: string, log: 
   }
   const work = join(outDir, "crowdsec");
   const cfg = prepareCrowdsec(work);
-  const runs: ProcessRun[] = [];
-  let found = "";
-  for (let i = 0; i < repeats; i++) {
-    resetCrowdsec(cfg, work);
-    const run = timeProcess("crowdsec", crowdsecArgs(cfg, slice.file), { cwd: work, timeoutS: 1_800 });
-    found = crowdsecFound(cfg);
-    runs.push(run);
-    log(`peer crowdsec run ${i + 1}/${repeats}: ${run.wallS.toFixed(1)} s, ${run.maxRssMB.toFixed(0)} MB, ${found}`);
-  }
+  resetCrowdsec(cfg, work);
+  const run = timeProcess("crowdsec", crowdsecArgs(cfg, slice.file), { cwd: work, timeoutS: 1_800 });
+  const found = crowdsecFound(cfg);
+  log(`peer crowdsec: ${run.wallS.toFixed(1)} s, ${run.maxRssMB.toFixed(0)} MB, ${found}`);
   return {
     result: {
       tool: "CrowdSec (replay, slice)",
@@ -122,7 +113,7 @@ export function runCrowdsec(slice: Input, repeats: number, outDir: string, log: 
       command: "crowdsec -c cs/config.yaml -dsn file://SLICE -type nginx -no-capi",
       lines: slice.lines,
       bytes: slice.bytes,
-      runs,
+      runs: [run],
       found,
     },
   };

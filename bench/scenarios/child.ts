@@ -5,7 +5,7 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { Pipeline } from "@edgeproof/engine";
 import { parseLine } from "../../packages/engine/src/parse/index.js";
-import { LineSplitter } from "../../packages/engine/src/pipeline/line-splitter.js";
+import { LineSplitter, type LineSink } from "../../packages/engine/src/pipeline/line-splitter.js";
 import { loadPacks } from "../../packages/cli/src/rule-packs.js";
 import { Utf8Chunks } from "../../packages/cli/src/input/utf8-chunks.js";
 import { CeilingCounter } from "./ceiling.js";
@@ -58,35 +58,35 @@ function readChunks(file: string, onText: (text: string, bytesSoFar: number) => 
 
 type Counts = Omit<ChildResult, "seconds" | "runtime" | "peakRssMB" | "peakHeapMB" | "samples" | "gcSeconds">;
 
-/** What any reader of this file pays before looking at a line: the engine's own line splitter over the decoded chunks. */
-function floor(spec: ChildSpec, sample: (lines: number) => void): Counts {
+/**
+ * Reads and splits the file with the engine's own line splitter, handing each line's bounds to `each`: one scenario
+ * runs per process, so the call is monomorphic.
+ */
+function splitLines(spec: ChildSpec, sample: (lines: number) => void, each: LineSink): { lines: number; bytes: number } {
   const splitter = new LineSplitter();
   let lines = 0;
-  const sink = () => {
+  const sink: LineSink = (text, start, end, lineNo) => {
     lines++;
+    each(text, start, end, lineNo);
   };
   const bytes = readChunks(spec.file, (text) => {
     splitter.push(text, sink);
     sample(lines);
   });
   splitter.end(sink);
+  return { lines, bytes };
+}
+
+/** What any reader of this file pays before looking at a line. */
+function floor(spec: ChildSpec, sample: (lines: number) => void): Counts {
+  const { lines, bytes } = splitLines(spec, sample, () => {});
   return { lines, bytes, events: 0, rejected: 0, incidents: 0, incidentsByRule: {} };
 }
 
 /** The floor plus the least work any detector does per line (see CeilingCounter). */
 function ceiling(spec: ChildSpec, sample: (lines: number) => void): Counts {
-  const splitter = new LineSplitter();
   const counter = new CeilingCounter();
-  let lines = 0;
-  const sink = (text: string, start: number, end: number) => {
-    lines++;
-    counter.line(text, start, end);
-  };
-  const bytes = readChunks(spec.file, (text) => {
-    splitter.push(text, sink);
-    sample(lines);
-  });
-  splitter.end(sink);
+  const { lines, bytes } = splitLines(spec, sample, (text, start, end) => counter.line(text, start, end));
   if (counter.fieldChars === 0) throw new Error("the ceiling counter located no field");
   return { lines, bytes, events: lines - counter.skipped, rejected: counter.skipped, incidents: 0, incidentsByRule: {} };
 }

@@ -13,11 +13,11 @@ const LARGE_LIVE_BYTES = 100 << 20;
  * A run streams hundreds of MB of log text through a live state of a few tens of MB, so nearly every allocation
  * is garbage. V8's defaults are sized for the opposite: a young generation that grows to 32 MB, and an old
  * generation allowed to grow to several times its live size before a full collection. That put `edgeproof run`
- * at 250 MB RSS on the 1M-line benchmark; collecting at 1.35× live with the young generation kept at the size
- * it starts with brings it to 145 MB for 14% more wall time (bench/RESULTS.md, both in one run), which is what a
- * pod's memory limit wants. Most of that time is the young collections, 3.5 times as many (458 against 131 per
- * 1M lines) as the small young generation fills with decoded text; 35% rather than 50% growth because the 1 MiB
- * chunks the CLI reads (read-sources.ts) are freed only by full collections. Both flags are read at each collection, so
+ * at 233 MB RSS on the 1M-line benchmark; collecting at 1.35× live with the young generation kept at the size
+ * it starts with brings it to 146 MB for 9% more wall time (bench/RESULTS.md, both in one run), which is what a
+ * pod's memory limit wants. Most of that time is the young collections, 3.4 times as many (410 against 120 per
+ * 1M lines) as the small young generation fills with decoded text, and 32 full collections against 6: 35% rather
+ * than 50% growth because the 1 MiB chunks the CLI reads (read-sources.ts) are freed only by full collections. Both flags are read at each collection, so
  * setting them once the program has loaded takes effect (heap limits, fixed when the isolate starts, could not
  * be set this way), and so can undoing them once the live state turns out large (see LARGE_LIVE_BYTES).
  */

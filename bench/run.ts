@@ -173,10 +173,12 @@ async function main(): Promise<void> {
     slice = sliceDataset(combined, data, Math.max(1, firstBurst - Math.floor(sliceLines / 5)), sliceLines);
   }
   // Scenario 3: the CLI as a whole process (node).
-  let cli = only.has("3");
-  if (cli && api.cli) skipped.push({ what: "scenario 3 (edgeproof run)", why: api.cli });
-  else if (cli && !buildCli()) skipped.push({ what: "scenario 3 (edgeproof run)", why: "npm run build -w packages/cli failed" });
-  cli &&= !skipped.some((s) => s.what.startsWith("scenario 3"));
+  let cli = false;
+  if (only.has("3")) {
+    const why = api.cli ?? (buildCli() ? undefined : "npm run build -w packages/cli failed");
+    if (why) skipped.push({ what: "scenario 3 (edgeproof run)", why });
+    cli = why === undefined;
+  }
 
   // --- every measurement, in interleaved rounds ---
   // Each round runs every scenario, peer and CLI case once, so the machine's drift over the run (it can halve its

@@ -7,9 +7,9 @@ import { ownCopy } from "../../packages/engine/src/util/own-copy.js";
  * path, status, user agent, upstream name) in an ingress-nginx upstreaminfo line and count, per client, its
  * requests, 4xx and last time, and per upstream its requests and 5xx.
  *
- * Built to be generous to that bound, not to be a parser: no field is validated, decoded or cut out of the
- * line (keys are hashed from its characters into open-addressed tables), there are no windows, no signatures,
- * no ordering. A line it cannot place is only counted as skipped. Whatever a real engine does beyond this
+ * Built to be generous to that bound, not to be a parser: no field is validated or decoded, a key is hashed from the
+ * line's characters into an open-addressed table and cut out only the first time it is seen, and there are no
+ * windows, no signatures, no ordering. A line it cannot place is only counted as skipped. Whatever a real engine does beyond this
  * (checking the line, decoding escapes, matching signatures, exact windows for every rule) comes on top.
  */
 export class CeilingCounter {

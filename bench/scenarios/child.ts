@@ -87,7 +87,6 @@ function floor(spec: ChildSpec, sample: (lines: number) => void): Counts {
 function ceiling(spec: ChildSpec, sample: (lines: number) => void): Counts {
   const counter = new CeilingCounter();
   const { lines, bytes } = splitLines(spec, sample, (text, start, end) => counter.line(text, start, end));
-  if (counter.fieldChars === 0) throw new Error("the ceiling counter located no field");
   return { lines, bytes, events: lines - counter.skipped, rejected: counter.skipped, incidents: 0, incidentsByRule: {} };
 }
 

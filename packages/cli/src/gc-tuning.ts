@@ -17,9 +17,10 @@ const LARGE_LIVE_BYTES = 100 << 20;
  * it starts with brings it to 146 MB for 9% more wall time (bench/RESULTS.md, both in one run), which is what a
  * pod's memory limit wants. Most of that time is the young collections, 3.4 times as many (410 against 120 per
  * 1M lines) as the small young generation fills with decoded text, and 32 full collections against 6: 35% rather
- * than 50% growth because the 1 MiB chunks the CLI reads (read-sources.ts) are freed only by full collections. Both flags are read at each collection, so
- * setting them once the program has loaded takes effect (heap limits, fixed when the isolate starts, could not
- * be set this way), and so can undoing them once the live state turns out large (see LARGE_LIVE_BYTES).
+ * than 50% growth because the 1 MiB chunks the CLI reads (read-sources.ts) are freed only by full collections.
+ * Both flags are read at each collection, so setting them once the program has loaded takes effect (heap limits,
+ * fixed when the isolate starts, could not be set this way), and so can undoing them once the live state turns
+ * out large (see LARGE_LIVE_BYTES).
  */
 export function tuneGcForStreaming(largeLiveBytes = LARGE_LIVE_BYTES): void {
   setFlagsFromString("--heap-growing-percent=35");

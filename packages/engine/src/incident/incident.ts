@@ -73,6 +73,11 @@ export const RcaCause = z.enum([
   "upstream-timeout",
   "upstream-latency",
   "unhandled-501",
+  "no-pods-selected",
+  "port-mismatch",
+  "rollout-stuck",
+  "pods-pending",
+  "config-error",
 ]);
 export type RcaCause = z.infer<typeof RcaCause>;
 
@@ -95,13 +100,20 @@ export const RcaFinding = z.object({
   evidence: z.array(RcaEvidence),
   counterEvidence: z.array(z.string()),
   recommendations: z.array(z.string()),
+  /** The cause this one follows from (a symptom of it), when a link between the two holds. */
+  because: RcaCause.optional(),
+  /** What ties this finding to `because`: the shared objects and the order of their timestamps. */
+  link: z.array(z.string()).optional(),
 });
 export type RcaFinding = z.infer<typeof RcaFinding>;
 
 export const Rca = z.object({
   /** The Service the upstream was mapped to, if any. */
   service: z.object({ namespace: z.string(), name: z.string(), port: z.string().optional() }).optional(),
+  /** Root cause first, then the causes that follow from it (`because`), then unrelated leads. */
   causes: z.array(RcaFinding),
+  /** Each chain from a root to what the clients saw, e.g. `OOMKilled (limit 512Mi) → CrashLoopBackOff (5 restarts) → 0/2 ready → 503 from ingress-nginx`. */
+  chains: z.array(z.string()).optional(),
   /** What could not be checked (resource types missing or forbidden in the snapshot). */
   blindSpots: z.array(z.string()),
   summary: z.string(),

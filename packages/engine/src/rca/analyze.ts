@@ -1,17 +1,47 @@
 import type { Rca } from "../incident/incident.js";
-import { evaluate } from "./decision-table.js";
+import type { RuleContext } from "./cause.js";
+import { CAUSES } from "./causes/index.js";
+import { clientSymptom, rankChains } from "./chain.js";
 import type { Window } from "./evidence.js";
+import { findAll } from "./findings.js";
 import { RcaInput, RcaOptions } from "./rca-input.js";
 import { scopeOf } from "./scope.js";
 import { ResourceType, type Snapshot } from "./snapshot.js";
-import { mapUpstream } from "./upstream-map.js";
+import { hostsOfUpstream } from "./upstream-hosts.js";
+import { mapUpstream, type UpstreamMapping } from "./upstream-map.js";
+
+/** Read for context only: their absence hides no cause. */
+const CONTEXT_ONLY = new Set<ResourceType>(["horizontalpodautoscalers"]);
 
 function blindSpots(snapshot: Snapshot): string[] {
+  const missing = (t: ResourceType) => !snapshot.present.includes(t) || snapshot.unreadable.some((u) => u.resource === t);
   return ResourceType.options.flatMap((type) => {
+    if (CONTEXT_ONLY.has(type)) return [];
     const err = snapshot.unreadable.find((u) => u.resource === type);
-    if (err) return [`${type}: could not be read${err.status ? ` (${err.status})` : ""}: ${err.message}`];
-    return snapshot.present.includes(type) ? [] : [`${type}: not in the snapshot`];
+    const why = err ? `could not be read${err.status ? ` (${err.status})` : ""}: ${err.message}` : snapshot.present.includes(type) ? undefined : "not in the snapshot";
+    if (!why) return [];
+    const affected = CAUSES.filter((c) => c.reads.includes(type));
+    const unchecked = affected.filter((c) => c.reads.every(missing)).map((c) => c.id);
+    const partly = affected.filter((c) => !c.reads.every(missing)).map((c) => c.id);
+    const effect = [unchecked.length ? `not checked: ${unchecked.join(", ")}` : "", partly.length ? `checked without it: ${partly.join(", ")}` : ""].filter(Boolean);
+    return [`${type}: ${why}${effect.length ? ` (${effect.join("; ")})` : ""}`];
   });
+}
+
+/** The proxy that wrote the lines, from how it names upstreams (for the chain's last step). */
+function proxyOf(upstream: string | undefined, mapping: UpstreamMapping): string {
+  if (!upstream) return "the proxy";
+  if (/^(outbound|inbound)\|/.test(upstream) || upstream.includes("/")) return "Envoy";
+  if (/@[a-z-]+$/.test(upstream)) return "Traefik";
+  return mapping.via === "upstream-name" ? "ingress-nginx" : "the proxy";
+}
+
+/** ingress-nginx logs no Host: when the upstream is routed from several hosts, say so instead of picking one. */
+function hostNote(snapshot: Snapshot, input: RcaInput): string[] {
+  if (!input.upstream || (input.host !== undefined && input.host !== "-")) return [];
+  const hosts = hostsOfUpstream(snapshot, input.upstream);
+  if (!hosts || hosts.length < 2) return [];
+  return [`host: upstream ${input.upstream} is routed from ${hosts.length} hosts (${hosts.join(", ")}); a line that logs no Host is not given one of them (host=-) rather than a guess`];
 }
 
 /**
@@ -24,17 +54,26 @@ export function analyzeReliability(snapshot: Snapshot, rawInput: RcaInput, opts?
   const w: Window = { lo: input.windowStartMs - o.slackMs, hi: input.windowEndMs, startMs: input.windowStartMs, endMs: input.windowEndMs };
   const mapping = mapUpstream(snapshot, input.upstream, input.host);
   const scope = mapping.service ? scopeOf(snapshot, mapping.service) : undefined;
-  const causes = evaluate({ scope, input, w, proxyReadTimeoutS: o.proxyReadTimeoutS, proxyConnectTimeoutS: o.proxyConnectTimeoutS });
+  const ctx: RuleContext = { scope, snapshot, input, w, t: { proxyReadTimeoutS: o.proxyReadTimeoutS, proxyConnectTimeoutS: o.proxyConnectTimeoutS, latencyP95S: o.latencyP95S } };
+  const { causes, chains } = rankChains(findAll(CAUSES, ctx), CAUSES, ctx, clientSymptom(input, proxyOf(input.upstream, mapping)));
 
-  const spots = blindSpots(snapshot);
+  const spots = [...blindSpots(snapshot), ...hostNote(snapshot, input)];
   if (!mapping.service) spots.push(`service mapping: ${mapping.note}`);
 
   const target = scope ? `${scope.ref.namespace}/${scope.ref.name}` : (input.upstream ?? input.host ?? "the upstream");
-  const high = causes.filter((c) => c.confidence === "high");
+  const roots = causes.filter((c) => c.because === undefined);
+  const followers = (root: string) => {
+    const out: string[] = [];
+    for (let cur = root, next = causes.find((c) => c.because === cur); next; cur = next.cause, next = causes.find((c) => c.because === cur)) out.push(next.cause);
+    return out;
+  };
+  const chainHigh = (root: string) => [root, ...followers(root)].some((c) => causes.find((x) => x.cause === c)?.confidence === "high");
+  const highRoots = roots.filter((r) => chainHigh(r.cause));
   let summary: string;
-  if (high.length > 0) {
-    const also = high.slice(1).map((c) => c.cause);
-    summary = `Likely cause for ${target}: ${high[0].cause} — ${high[0].summary}${also.length ? `; also ${also.join(", ")}` : ""}`;
+  if (highRoots.length > 0) {
+    const [root, ...others] = highRoots;
+    const leads = followers(root.cause);
+    summary = `Likely cause for ${target}: ${root.cause} — ${root.summary}${leads.length ? `; it leads to ${leads.join(" → ")}` : ""}${others.length ? `; also ${others.map((c) => c.cause).join(", ")}` : ""}`;
   } else {
     const checked = scope
       ? `checked ${scope.pods.length} pod(s), ${scope.endpoints.length} endpoint object(s), ${scope.nodes.length} node(s), ${scope.events.length} event(s)`
@@ -45,6 +84,7 @@ export function analyzeReliability(snapshot: Snapshot, rawInput: RcaInput, opts?
   return {
     service: mapping.service ? { namespace: mapping.service.namespace, name: mapping.service.name, port: mapping.service.port } : undefined,
     causes,
+    ...(chains.length ? { chains } : {}),
     blindSpots: spots,
     summary,
   };

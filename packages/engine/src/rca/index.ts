@@ -3,5 +3,6 @@ export { analyzeReliability } from "./analyze.js";
 export { renderRcaLines, type SpikeWindow } from "./render.js";
 export { RcaInput, RcaOptions } from "./rca-input.js";
 export { mapUpstream, type ServiceRef, type UpstreamMapping } from "./upstream-map.js";
-export { DECISION_TABLE } from "./decision-table.js";
+export { hostsOfUpstream, upstreamHostResolver } from "./upstream-hosts.js";
+export { CAUSES } from "./causes/index.js";
 export { Snapshot, ResourceType, SnapshotError, SNAPSHOT_ERRORS_KIND } from "./snapshot.js";

@@ -41,7 +41,20 @@ export const RawMeta = z.looseObject({
   annotations: labels,
   creationTimestamp: K8sTime,
   deletionTimestamp: K8sTime,
+  ownerReferences: list(z.looseObject({ kind: z.string(), name: z.string(), controller: z.boolean().nullish() })),
 });
+
+const int = z.number().int().nullish().transform((v) => v ?? undefined);
+const portRef = z.union([z.number().int(), z.string()]).nullish().transform((v) => v ?? undefined);
+
+/** httpGet, tcpSocket and grpc probes name the port they check; exec probes have none. */
+const RawProbe = z
+  .looseObject({
+    httpGet: z.looseObject({ port: portRef }).nullish(),
+    tcpSocket: z.looseObject({ port: portRef }).nullish(),
+    grpc: z.looseObject({ port: portRef }).nullish(),
+  })
+  .nullish();
 
 export const RawCondition = z.looseObject({
   type: z.string(),
@@ -75,6 +88,8 @@ export const RawPod = z.looseObject({
         z.looseObject({
           name: z.string(),
           image: str,
+          ports: list(z.looseObject({ name: str, containerPort: z.number().int() })),
+          readinessProbe: RawProbe,
           resources: z
             .looseObject({ limits: z.record(z.string(), z.union([z.string(), z.number()])).nullish() })
             .nullish(),
@@ -223,16 +238,40 @@ export const RawIngress = z.looseObject({
 });
 export type RawIngressBackend = z.infer<typeof RawIngressBackend>;
 
+const RawSelector = z.looseObject({ matchLabels: z.record(z.string(), z.string()).nullish() }).nullish();
+
 export const RawDeployment = z.looseObject({
   metadata: RawMeta,
   spec: z
     .looseObject({
-      replicas: z.number().int().nullish(),
-      selector: z.looseObject({ matchLabels: z.record(z.string(), z.string()).nullish() }).nullish(),
+      replicas: int,
+      selector: RawSelector,
       strategy: z.looseObject({ type: str }).nullish(),
+      template: z.looseObject({ metadata: z.looseObject({ labels }).nullish() }).nullish(),
     })
     .nullish(),
   status: z
-    .looseObject({ availableReplicas: z.number().int().nullish(), conditions: list(RawCondition) })
+    .looseObject({ availableReplicas: int, readyReplicas: int, updatedReplicas: int, conditions: list(RawCondition) })
     .nullish(),
+});
+
+export const RawReplicaSet = z.looseObject({
+  metadata: RawMeta,
+  spec: z.looseObject({ replicas: int }).nullish(),
+  status: z
+    .looseObject({ replicas: int, readyReplicas: int, availableReplicas: int, conditions: list(RawCondition) })
+    .nullish(),
+});
+
+/** autoscaling/v2 and v1 share these fields. */
+export const RawHpa = z.looseObject({
+  metadata: RawMeta,
+  spec: z
+    .looseObject({
+      scaleTargetRef: z.looseObject({ kind: z.string(), name: z.string() }).nullish(),
+      minReplicas: int,
+      maxReplicas: int,
+    })
+    .nullish(),
+  status: z.looseObject({ currentReplicas: int, desiredReplicas: int, conditions: list(RawCondition) }).nullish(),
 });

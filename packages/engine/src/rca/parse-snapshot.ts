@@ -5,7 +5,9 @@ import {
   RawEndpointSlice,
   RawEndpoints,
   RawEventsV1Event,
+  RawHpa,
   RawIngress,
+  RawReplicaSet,
   RawNode,
   RawPod,
   RawService,
@@ -17,11 +19,14 @@ import {
   SnapshotError,
   type Deployment,
   type EndpointSet,
+  type Hpa,
   type Ingress,
   type IngressBackend,
   type K8sEvent,
   type Node,
+  type OwnerRef,
   type Pod,
+  type ReplicaSet,
   type ResourceType,
   type Service,
   type Snapshot,
@@ -46,6 +51,8 @@ const KIND_TO_TYPE: Record<string, ResourceType> = {
   Node: "nodes",
   Ingress: "ingresses",
   Deployment: "deployments",
+  ReplicaSet: "replicasets",
+  HorizontalPodAutoscaler: "horizontalpodautoscalers",
 };
 
 /** For an empty `kind: List` the file name is the only hint of what was listed (`kubectl get pods -o json > pods.json`). */
@@ -58,6 +65,8 @@ const NAME_HINTS: Array<[RegExp, string]> = [
   [/node|\bno\b/i, "Node"],
   [/ingress|\bing\b/i, "Ingress"],
   [/deploy/i, "Deployment"],
+  [/replicaset|\brs\b/i, "ReplicaSet"],
+  [/horizontalpodautoscaler|\bhpa/i, "HorizontalPodAutoscaler"],
 ];
 
 function kindFromName(name: string): string | undefined {
@@ -84,6 +93,22 @@ function memoryLimit(limits: Record<string, string | number> | null | undefined)
   return v === undefined ? undefined : String(v);
 }
 
+/** The controlling owner; with no `controller: true` flag (hand-written objects), the only owner. */
+function ownerOf(refs: Array<{ kind: string; name: string; controller?: boolean | null }>): OwnerRef | undefined {
+  const o = refs.find((r) => r.controller === true) ?? (refs.length === 1 ? refs[0] : undefined);
+  return o ? { kind: o.kind, name: o.name } : undefined;
+}
+
+const REVISION = "deployment.kubernetes.io/revision";
+
+function revisionOf(annotations: Record<string, string>): number | undefined {
+  const v = annotations[REVISION];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+type RawProbe = NonNullable<z.infer<typeof RawPod>["spec"]>["containers"][number]["readinessProbe"];
+const probePort = (p: RawProbe) => p?.httpGet?.port ?? p?.tcpSocket?.port ?? p?.grpc?.port ?? undefined;
+
 function toPod(raw: z.infer<typeof RawPod>): Pod {
   const m = raw.metadata;
   return {
@@ -91,6 +116,7 @@ function toPod(raw: z.infer<typeof RawPod>): Pod {
     name: m.name,
     uid: m.uid,
     labels: m.labels,
+    owner: ownerOf(m.ownerReferences),
     createdAt: m.creationTimestamp,
     deletedAt: m.deletionTimestamp,
     nodeName: raw.spec?.nodeName,
@@ -101,6 +127,8 @@ function toPod(raw: z.infer<typeof RawPod>): Pod {
       name: c.name,
       image: c.image,
       memoryLimit: memoryLimit(c.resources?.limits),
+      ports: c.ports.map((p) => ({ name: p.name, containerPort: p.containerPort })),
+      readinessPort: probePort(c.readinessProbe),
     })),
     containerStatuses: (raw.status?.containerStatuses ?? []).map((s) => ({
       name: s.name,
@@ -271,9 +299,42 @@ function toDeployment(raw: z.infer<typeof RawDeployment>): Deployment {
     namespace: raw.metadata.namespace ?? "default",
     name: raw.metadata.name,
     matchLabels: raw.spec?.selector?.matchLabels ?? {},
-    replicas: raw.spec?.replicas ?? undefined,
-    availableReplicas: raw.status?.availableReplicas ?? undefined,
+    templateLabels: raw.spec?.template?.metadata?.labels ?? {},
+    // The API defaults spec.replicas to 1.
+    replicas: raw.spec?.replicas ?? 1,
+    availableReplicas: raw.status?.availableReplicas,
+    readyReplicas: raw.status?.readyReplicas,
+    updatedReplicas: raw.status?.updatedReplicas,
+    revision: revisionOf(raw.metadata.annotations),
     strategy: raw.spec?.strategy?.type,
+    conditions: raw.status?.conditions ?? [],
+  };
+}
+
+function toReplicaSet(raw: z.infer<typeof RawReplicaSet>): ReplicaSet {
+  return {
+    namespace: raw.metadata.namespace ?? "default",
+    name: raw.metadata.name,
+    owner: ownerOf(raw.metadata.ownerReferences),
+    revision: revisionOf(raw.metadata.annotations),
+    createdAt: raw.metadata.creationTimestamp,
+    replicas: raw.spec?.replicas ?? 1,
+    readyReplicas: raw.status?.readyReplicas ?? 0,
+    availableReplicas: raw.status?.availableReplicas ?? 0,
+    conditions: raw.status?.conditions ?? [],
+  };
+}
+
+function toHpa(raw: z.infer<typeof RawHpa>): Hpa {
+  const t = raw.spec?.scaleTargetRef;
+  return {
+    namespace: raw.metadata.namespace ?? "default",
+    name: raw.metadata.name,
+    target: t ? { kind: t.kind, name: t.name } : undefined,
+    minReplicas: raw.spec?.minReplicas,
+    maxReplicas: raw.spec?.maxReplicas,
+    currentReplicas: raw.status?.currentReplicas,
+    desiredReplicas: raw.status?.desiredReplicas,
     conditions: raw.status?.conditions ?? [],
   };
 }
@@ -300,6 +361,8 @@ const HANDLERS: Record<string, Handler> = {
   Node: handler(RawNode, (o, r) => o.nodes.push(toNode(r))),
   Ingress: handler(RawIngress, (o, r) => o.ingresses.push(toIngress(r))),
   Deployment: handler(RawDeployment, (o, r) => o.deployments.push(toDeployment(r))),
+  ReplicaSet: handler(RawReplicaSet, (o, r) => o.replicasets.push(toReplicaSet(r))),
+  HorizontalPodAutoscaler: handler(RawHpa, (o, r) => o.hpas.push(toHpa(r))),
 };
 
 function handlerKey(kind: string, apiVersion: string | undefined, item: Record<string, unknown>): string {
@@ -315,10 +378,39 @@ function identity(kind: string, item: Record<string, unknown>): string {
   return `${kind}/${String(meta.namespace ?? "")}/${String(meta.name ?? "")}`;
 }
 
+interface Candidate {
+  key: string;
+  parsed: unknown;
+  source: string;
+  label: string;
+  resourceVersion: string;
+  json: string;
+}
+
+const isNumeric = (v: string) => /^\d+$/.test(v);
+
+/**
+ * Which of two objects with one identity to keep, whatever order they came in: the events.k8s.io/v1 view of an
+ * event (it carries series and note), else the later resourceVersion, else the smaller JSON text.
+ */
+function better(a: Candidate, b: Candidate): boolean {
+  const av1 = a.key === "Event@events.k8s.io";
+  if (av1 !== (b.key === "Event@events.k8s.io")) return av1;
+  const ra = a.resourceVersion;
+  const rb = b.resourceVersion;
+  if (ra !== rb) {
+    if (isNumeric(ra) && isNumeric(rb)) return BigInt(ra) > BigInt(rb);
+    return ra > rb;
+  }
+  return a.json < b.json;
+}
+
 /** Merge events that repeat the same (object, reason, message), as `kubectl describe` does. */
 function aggregateEvents(events: K8sEvent[]): K8sEvent[] {
   const byKey = new Map<string, K8sEvent>();
-  for (const e of events) {
+  // Sorted first, so the event that names the merged one does not depend on input order.
+  const sorted = [...events].sort((a, b) => cmp(a.first ?? "", b.first ?? "") || byNsName(a, b) || cmp(a.reason, b.reason) || cmp(a.message, b.message));
+  for (const e of sorted) {
     const obj = e.involved.uid ?? `${e.involved.kind}/${e.involved.namespace ?? ""}/${e.involved.name}`;
     const key = `${obj}\u0000${e.reason}\u0000${e.message}`;
     const prev = byKey.get(key);
@@ -344,13 +436,14 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * Turn saved or live Kubernetes JSON documents into a Snapshot. Accepts `kind: List`
  * (kubectl), typed lists (`PodList`, items without apiVersion/kind), single objects and the
  * adapter's error document. Never throws: every object it cannot use is in `rejected`.
+ * The result does not depend on the order of the documents or of the items in them.
  */
 export function parseSnapshot(docs: SnapshotDoc[]): { snapshot: Snapshot; rejected: RejectedObject[] } {
-  const out: Collected = { pods: [], services: [], endpoints: [], events: [], nodes: [], ingresses: [], deployments: [] };
+  const out: Collected = { pods: [], services: [], endpoints: [], events: [], nodes: [], ingresses: [], deployments: [], replicasets: [], hpas: [] };
   const present = new Set<ResourceType>();
   const unreadable: Snapshot["unreadable"] = [];
   const rejected: RejectedObject[] = [];
-  const seen = new Set<string>();
+  const chosen = new Map<string, Candidate>();
 
   const take = (source: string, item: unknown, listKind: string | undefined, listApi: string | undefined, index?: number) => {
     if (!isRecord(item)) {
@@ -370,19 +463,25 @@ export function parseSnapshot(docs: SnapshotDoc[]): { snapshot: Snapshot; reject
     }
     present.add(type);
     const apiVersion = typeof item.apiVersion === "string" ? item.apiVersion : listApi;
-    const h = HANDLERS[handlerKey(kind, apiVersion, item)];
-    const parsed = h.schema.safeParse(item);
+    const key = handlerKey(kind, apiVersion, item);
+    const parsed = HANDLERS[key].schema.safeParse(item);
     if (!parsed.success) {
       rejected.push({ source, object: label, reason: issueReason(parsed.error) });
       return;
     }
+    const meta = isRecord(item.metadata) ? item.metadata : {};
+    const cand: Candidate = { key, parsed: parsed.data, source, label, resourceVersion: String(meta.resourceVersion ?? ""), json: JSON.stringify(item) };
     const id = identity(kind, item);
-    if (seen.has(id)) {
-      rejected.push({ source, object: label, reason: "duplicate of an earlier object with the same identity" });
+    const prev = chosen.get(id);
+    if (!prev) {
+      chosen.set(id, cand);
       return;
     }
-    seen.add(id);
-    h.add(out, parsed.data as never);
+    const [keep, drop] = better(cand, prev) ? [cand, prev] : [prev, cand];
+    chosen.set(id, keep);
+    // One event listed through both event APIs (a live snapshot reads both) is not a problem in the input.
+    if (keep.key !== drop.key) return;
+    rejected.push({ source: drop.source, object: drop.label, reason: "duplicate of another object with the same identity" });
   };
 
   for (const doc of docs) {
@@ -409,6 +508,7 @@ export function parseSnapshot(docs: SnapshotDoc[]): { snapshot: Snapshot; reject
     }
     take(doc.name, json, kindFromName(doc.name), undefined);
   }
+  for (const c of chosen.values()) HANDLERS[c.key].add(out, c.parsed as never);
 
   const snapshot: Snapshot = {
     pods: out.pods.sort(byNsName),
@@ -420,8 +520,11 @@ export function parseSnapshot(docs: SnapshotDoc[]): { snapshot: Snapshot; reject
     nodes: out.nodes.sort(byNsName),
     ingresses: out.ingresses.sort(byNsName),
     deployments: out.deployments.sort(byNsName),
+    replicasets: out.replicasets.sort(byNsName),
+    hpas: out.hpas.sort(byNsName),
     present: [...present].sort(),
-    unreadable: [...unreadable].sort((a, b) => cmp(a.resource, b.resource)),
+    unreadable: [...unreadable].sort((a, b) => cmp(a.resource, b.resource) || cmp(a.message, b.message)),
   };
-  return { snapshot, rejected };
+  const order = (r: RejectedObject) => `${r.source}\u0000${r.object ?? ""}\u0000${r.reason}`;
+  return { snapshot, rejected: rejected.sort((a, b) => cmp(order(a), order(b))) };
 }

@@ -43,7 +43,10 @@ export type RcaInput = z.infer<typeof RcaInput>;
 export const RcaOptions = z.object({
   /** How long before the spike evidence may start and still count. */
   slackMs: z.number().nonnegative().default(10 * 60_000),
+  /** ingress-nginx defaults (proxy-read-timeout 60, proxy-connect-timeout 5): 504s at these times are timeouts. */
   proxyReadTimeoutS: z.number().positive().default(60),
   proxyConnectTimeoutS: z.number().positive().default(5),
+  /** Upstream p95 at or above which latency is a lead for the errors. */
+  latencyP95S: z.number().positive().default(1),
 });
 export type RcaOptions = z.input<typeof RcaOptions>;

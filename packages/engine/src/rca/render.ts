@@ -36,8 +36,10 @@ export function renderRcaLines(rca: Rca, window: SpikeWindow): string[] {
   const lines: string[] = [];
   const svc = rca.service ? `${rca.service.namespace}/${rca.service.name}${rca.service.port ? `:${rca.service.port}` : ""}` : "unmapped";
   lines.push(`RCA (service ${svc}): ${rca.summary}`);
+  for (const c of rca.chains ?? []) lines.push(`  chain: ${c}`);
   rca.causes.forEach((f, i) => {
     lines.push(`  ${i + 1}. ${f.cause} [${f.confidence}] ${f.summary}`);
+    if (f.because) lines.push(`     because: ${f.because} — ${(f.link ?? []).join("; ")}`);
     const overlap = overlapLine(f, window);
     if (overlap) lines.push(`     overlap: ${overlap}`);
     for (const e of f.evidence) {
@@ -47,7 +49,7 @@ export function renderRcaLines(rca: Rca, window: SpikeWindow): string[] {
     for (const c of f.counterEvidence) lines.push(`     against: ${c}`);
     for (const r of f.recommendations) lines.push(`     do: ${r}`);
   });
-  if (rca.causes.length === 0) lines.push("  no cause matched the decision table");
+  if (rca.causes.length === 0) lines.push("  no cause matched");
   for (const b of rca.blindSpots) lines.push(`  blind spot: ${b}`);
   return lines;
 }

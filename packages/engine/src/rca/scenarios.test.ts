@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Rca } from "../incident/incident.js";
 import { analyzeReliability, parseSnapshot, renderRcaLines } from "./index.js";
@@ -10,7 +11,8 @@ const HOST = "shop.example.com";
 
 interface Expected {
   service: Rca["service"];
-  causes: Array<{ cause: string; confidence: string; evidenceIncludes: string[]; recommendationIncludes: string[] }>;
+  chains?: string[];
+  causes: Array<{ cause: string; confidence: string; because?: string; evidenceIncludes: string[]; recommendationIncludes: string[] }>;
   summaryIncludes: string[];
   overlapIncludes?: string;
   rejectedIncludes?: string[];
@@ -37,13 +39,19 @@ const scenarios = readdirSync(ROOT, { withFileTypes: true })
   .sort();
 
 describe("RCA scenarios (fixtures/rca)", () => {
-  it("covers every cause and both counter-cases", () => {
+  it("covers every cause, the chains and the counter-cases", () => {
     expect(scenarios).toEqual(
       expect.arrayContaining([
         "zero-ready-endpoints", "readiness-failures", "crashloop", "oom-killed", "image-pull", "node-not-ready",
-        "upstream-timeout", "upstream-latency", "unhandled-501", "counter-healthy", "counter-unrelated-crashloop",
+        "upstream-timeout", "upstream-latency", "unhandled-501", "no-pods-selected", "port-mismatch", "rollout-stuck",
+        "pods-pending", "config-error", "chain-oom-crashloop", "chain-image-pull-zero-endpoints", "chain-pending-zero-endpoints",
+        "counter-healthy", "counter-unrelated-crashloop", "counter-oom-other-service",
       ]),
     );
+    // Each cause's own scenario has it as the root, first in the ranking.
+    for (const name of scenarios.filter((s) => !s.startsWith("counter-") && !s.startsWith("chain-"))) {
+      expect(load(name).expected.causes[0], name).toMatchObject({ cause: name.replace(/^zero-ready-endpoints$/, "no-pods-selected") });
+    }
   });
 
   it.each(scenarios)("%s", (name) => {
@@ -52,7 +60,14 @@ describe("RCA scenarios (fixtures/rca)", () => {
     const rca = analyzeReliability(snapshot, input);
 
     expect(rca.service).toEqual(expected.service);
-    expect(rca.causes.map((c) => [c.cause, c.confidence])).toEqual(expected.causes.map((c) => [c.cause, c.confidence]));
+    expect(rca.causes.map((c) => [c.cause, c.confidence, c.because])).toEqual(expected.causes.map((c) => [c.cause, c.confidence, c.because]));
+    expect(rca.chains ?? []).toEqual(expected.chains ?? []);
+    // A symptom follows the cause it names, and says what ties them.
+    rca.causes.forEach((c, i) => {
+      if (!c.because) return;
+      expect(rca.causes.findIndex((x) => x.cause === c.because)).toBeLessThan(i);
+      expect(c.link?.length).toBeGreaterThan(0);
+    });
     expected.causes.forEach((want, i) => {
       const got = rca.causes[i];
       const ev = got.evidence.map(evidenceText);
@@ -71,9 +86,42 @@ describe("RCA scenarios (fixtures/rca)", () => {
 
     const lines = renderRcaLines(rca, { startMs: input.windowStartMs, endMs: input.windowEndMs });
     if (expected.overlapIncludes) expect(lines.join("\n")).toContain(expected.overlapIncludes);
+    for (const c of rca.chains ?? []) expect(lines).toContain(`  chain: ${c}`);
     // Deterministic: the same docs in a different order give the same RCA.
     const again = analyzeReliability(parseSnapshot([...docs].reverse()).snapshot, input);
     expect(again).toEqual(rca);
     expect(renderRcaLines(again, { startMs: input.windowStartMs, endMs: input.windowEndMs })).toEqual(lines);
+  });
+});
+
+type Json = { items?: unknown[] } & Record<string, unknown>;
+
+/** A permutation of `xs` drawn from fast-check's integers (Fisher–Yates). */
+function permute<T>(xs: T[], picks: number[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = picks[i % picks.length] % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+describe("RCA does not depend on the order of the snapshot", () => {
+  it.each(scenarios)("%s: documents and the items in them in any order give the same RCA", (name) => {
+    const { docs, input } = load(name);
+    const want = analyzeReliability(parseSnapshot(docs).snapshot, input);
+    const wantRejected = parseSnapshot(docs).rejected;
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { minLength: 1, maxLength: 40 }), (docPicks, itemPicks) => {
+        const shuffled = permute(docs, docPicks).map((d, k) => {
+          const json = d.json as Json;
+          return Array.isArray(json.items) ? { name: d.name, json: { ...json, items: permute(json.items, itemPicks.map((p) => p + k)) } } : d;
+        });
+        const got = parseSnapshot(shuffled);
+        expect(got.rejected).toEqual(wantRejected);
+        expect(analyzeReliability(got.snapshot, input)).toEqual(want);
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -14,6 +14,8 @@ export const ResourceType = z.enum([
   "nodes",
   "ingresses",
   "deployments",
+  "replicasets",
+  "horizontalpodautoscalers",
 ]);
 export type ResourceType = z.infer<typeof ResourceType>;
 
@@ -51,18 +53,34 @@ export const ContainerStatus = z.object({
 });
 export type ContainerStatus = z.infer<typeof ContainerStatus>;
 
+/** `metadata.ownerReferences[]` entry with `controller: true`: the object that manages this one. */
+export const OwnerRef = z.object({ kind: z.string(), name: z.string() });
+export type OwnerRef = z.infer<typeof OwnerRef>;
+
+export const ContainerSpec = z.object({
+  name: z.string(),
+  image: z.string().optional(),
+  memoryLimit: z.string().optional(),
+  /** Declared `ports[]` (informational in Kubernetes, but what a Service's targetPort is checked against). */
+  ports: z.array(z.object({ name: z.string().optional(), containerPort: z.number().int() })),
+  /** Port of the readiness probe (httpGet, tcpSocket or grpc), a number or a port name. */
+  readinessPort: z.union([z.number().int(), z.string()]).optional(),
+});
+export type ContainerSpec = z.infer<typeof ContainerSpec>;
+
 export const Pod = z.object({
   namespace: z.string(),
   name: z.string(),
   uid: z.string().optional(),
   labels: z.record(z.string(), z.string()),
+  owner: OwnerRef.optional(),
   createdAt: z.string().optional(),
   deletedAt: z.string().optional(),
   nodeName: z.string().optional(),
   podIP: z.string().optional(),
   phase: z.string().optional(),
   conditions: z.array(Condition),
-  containers: z.array(z.object({ name: z.string(), image: z.string().optional(), memoryLimit: z.string().optional() })),
+  containers: z.array(ContainerSpec),
   containerStatuses: z.array(ContainerStatus),
 });
 export type Pod = z.infer<typeof Pod>;
@@ -156,12 +174,45 @@ export const Deployment = z.object({
   namespace: z.string(),
   name: z.string(),
   matchLabels: z.record(z.string(), z.string()),
+  /** `spec.template.metadata.labels`: what its pods carry, so a Service selector can be matched without pods. */
+  templateLabels: z.record(z.string(), z.string()),
   replicas: z.number().int().optional(),
   availableReplicas: z.number().int().optional(),
+  readyReplicas: z.number().int().optional(),
+  updatedReplicas: z.number().int().optional(),
+  /** `deployment.kubernetes.io/revision`. */
+  revision: z.number().int().optional(),
   strategy: z.string().optional(),
   conditions: z.array(Condition),
 });
 export type Deployment = z.infer<typeof Deployment>;
+
+export const ReplicaSet = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  owner: OwnerRef.optional(),
+  /** `deployment.kubernetes.io/revision`: the newest ReplicaSet of a Deployment has the highest. */
+  revision: z.number().int().optional(),
+  createdAt: z.string().optional(),
+  replicas: z.number().int(),
+  readyReplicas: z.number().int(),
+  availableReplicas: z.number().int(),
+  conditions: z.array(Condition),
+});
+export type ReplicaSet = z.infer<typeof ReplicaSet>;
+
+/** Context for a shortfall of ready pods: an autoscaler at its ceiling cannot add capacity. */
+export const Hpa = z.object({
+  namespace: z.string(),
+  name: z.string(),
+  target: z.object({ kind: z.string(), name: z.string() }).optional(),
+  minReplicas: z.number().int().optional(),
+  maxReplicas: z.number().int().optional(),
+  currentReplicas: z.number().int().optional(),
+  desiredReplicas: z.number().int().optional(),
+  conditions: z.array(Condition),
+});
+export type Hpa = z.infer<typeof Hpa>;
 
 export const SnapshotError = z.object({
   resource: ResourceType,
@@ -178,6 +229,8 @@ export const Snapshot = z.object({
   nodes: z.array(Node),
   ingresses: z.array(Ingress),
   deployments: z.array(Deployment),
+  replicasets: z.array(ReplicaSet),
+  hpas: z.array(Hpa),
   /** Resource types seen in the input (an empty list counts: it proves there were none). */
   present: z.array(ResourceType),
   /** Resource types the snapshot could not read (403, timeout), from the adapter's error document. */

@@ -86,7 +86,7 @@ describe("takeSnapshot against a recorded fake API server", () => {
     const { docs, errors } = await takeSnapshot({ kubeconfigPath: fake.kubeconfig(), context: "fake", timeoutMs: 300 });
     expect(performance.now() - t0).toBeLessThan(5_000);
     expect(errors).toEqual([{ resource: "deployments", message: "timed out after 300 ms" }]);
-    expect(analyzeReliability(parseSnapshot(docs).snapshot, input()).blindSpots).toEqual(["deployments: could not be read: timed out after 300 ms"]);
+    expect(analyzeReliability(parseSnapshot(docs).snapshot, input()).blindSpots).toEqual(["deployments: could not be read: timed out after 300 ms (not checked: rollout-stuck)"]);
   });
 
   it("fails clearly when the server goes away mid-snapshot", async () => {

@@ -20,12 +20,29 @@ interface Clients {
   discovery: K8s.DiscoveryV1Api;
   networking: K8s.NetworkingV1Api;
   apps: K8s.AppsV1Api;
+  autoscaling: K8s.AutoscalingV2Api;
+  events: K8s.EventsV1Api;
 }
 
 type Lister = (c: Clients, ns: string | undefined, o: K8s.ConfigurationOptions) => Promise<{ items: unknown[] }>;
 
+interface ListSpec {
+  resource: ResourceType;
+  /** File name in the snapshot (default `<resource>.json`). */
+  file?: string;
+  kind: string;
+  apiVersion: string;
+  clusterScoped?: boolean;
+  /**
+   * A second view of a resource type read through another list: when it fails, the first still covers the type,
+   * so the failure is reported but is no blind spot.
+   */
+  supplement?: boolean;
+  list: Lister;
+}
+
 /** Read-only list calls, one per resource type; `ns` undefined means all namespaces. */
-const LISTS: Array<{ resource: ResourceType; kind: string; apiVersion: string; clusterScoped?: boolean; list: Lister }> = [
+const LISTS: ListSpec[] = [
   { resource: "pods", kind: "PodList", apiVersion: "v1", list: (c, ns, o) => (ns ? c.core.listNamespacedPod({ namespace: ns }, o) : c.core.listPodForAllNamespaces({}, o)) },
   { resource: "services", kind: "ServiceList", apiVersion: "v1", list: (c, ns, o) => (ns ? c.core.listNamespacedService({ namespace: ns }, o) : c.core.listServiceForAllNamespaces({}, o)) },
   { resource: "endpoints", kind: "EndpointsList", apiVersion: "v1", list: (c, ns, o) => (ns ? c.core.listNamespacedEndpoints({ namespace: ns }, o) : c.core.listEndpointsForAllNamespaces({}, o)) },
@@ -34,6 +51,10 @@ const LISTS: Array<{ resource: ResourceType; kind: string; apiVersion: string; c
   { resource: "nodes", kind: "NodeList", apiVersion: "v1", clusterScoped: true, list: (c, _ns, o) => c.core.listNode({}, o) },
   { resource: "ingresses", kind: "IngressList", apiVersion: "networking.k8s.io/v1", list: (c, ns, o) => (ns ? c.networking.listNamespacedIngress({ namespace: ns }, o) : c.networking.listIngressForAllNamespaces({}, o)) },
   { resource: "deployments", kind: "DeploymentList", apiVersion: "apps/v1", list: (c, ns, o) => (ns ? c.apps.listNamespacedDeployment({ namespace: ns }, o) : c.apps.listDeploymentForAllNamespaces({}, o)) },
+  { resource: "replicasets", kind: "ReplicaSetList", apiVersion: "apps/v1", list: (c, ns, o) => (ns ? c.apps.listNamespacedReplicaSet({ namespace: ns }, o) : c.apps.listReplicaSetForAllNamespaces({}, o)) },
+  { resource: "horizontalpodautoscalers", file: "hpas.json", kind: "HorizontalPodAutoscalerList", apiVersion: "autoscaling/v2", list: (c, ns, o) => (ns ? c.autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace: ns }, o) : c.autoscaling.listHorizontalPodAutoscalerForAllNamespaces({}, o)) },
+  // New-style events (series, eventTime) read where they are written; the same event through core/v1 is merged by uid.
+  { resource: "events", file: "events.k8s.io.json", kind: "EventList", apiVersion: "events.k8s.io/v1", supplement: true, list: (c, ns, o) => (ns ? c.events.listNamespacedEvent({ namespace: ns }, o) : c.events.listEventForAllNamespaces({}, o)) },
 ];
 
 function loadConfig(k8s: K8sModule, opts: TakeSnapshotOptions): K8s.KubeConfig {
@@ -107,10 +128,13 @@ export async function takeSnapshot(opts: TakeSnapshotOptions = {}): Promise<{ do
     discovery: kc.makeApiClient(k8s.DiscoveryV1Api),
     networking: kc.makeApiClient(k8s.NetworkingV1Api),
     apps: kc.makeApiClient(k8s.AppsV1Api),
+    autoscaling: kc.makeApiClient(k8s.AutoscalingV2Api),
+    events: kc.makeApiClient(k8s.EventsV1Api),
   };
   const ms = opts.timeoutMs ?? 10_000;
   const docs: SnapshotDoc[] = [];
   const errors: SnapshotError[] = [];
+  const supplementErrors: SnapshotError[] = [];
   for (const spec of LISTS) {
     const scopes = spec.clusterScoped || !opts.namespaces?.length ? [undefined] : [...opts.namespaces].sort();
     const items: unknown[] = [];
@@ -127,15 +151,18 @@ export async function takeSnapshot(opts: TakeSnapshotOptions = {}): Promise<{ do
       }
     }
     if (failed) {
-      errors.push(failed);
+      if (spec.supplement) supplementErrors.push({ ...failed, message: `${spec.apiVersion}: ${failed.message}` });
+      else errors.push(failed);
       continue;
     }
     // client-node returns Dates; a JSON round trip gives back the wire form that kubectl would save.
-    docs.push({ name: `${spec.resource}.json`, json: JSON.parse(JSON.stringify({ apiVersion: spec.apiVersion, kind: spec.kind, metadata: {}, items })) });
+    docs.push({ name: spec.file ?? `${spec.resource}.json`, json: JSON.parse(JSON.stringify({ apiVersion: spec.apiVersion, kind: spec.kind, metadata: {}, items })) });
   }
-  if (errors.length === LISTS.length) {
+  if (errors.length === LISTS.filter((l) => !l.supplement).length) {
     throw new SnapshotAccessError(`could not list anything from ${server}: ${errors[0].message}`);
   }
   if (errors.length) docs.push({ name: "_errors.json", json: { kind: SNAPSHOT_ERRORS_KIND, errors } });
-  return { docs, errors, server };
+  // A supplement failing while its main list also failed adds nothing; otherwise it is worth a warning.
+  const warnings = supplementErrors.filter((w) => !errors.some((e) => e.resource === w.resource));
+  return { docs, errors: [...errors, ...warnings], server };
 }

@@ -21,8 +21,9 @@ function blindSpots(snapshot: Snapshot): string[] {
     const why = err ? `could not be read${err.status ? ` (${err.status})` : ""}: ${err.message}` : snapshot.present.includes(type) ? undefined : "not in the snapshot";
     if (!why) return [];
     const affected = CAUSES.filter((c) => c.reads.includes(type));
-    const unchecked = affected.filter((c) => c.reads.every(missing)).map((c) => c.id);
-    const partly = affected.filter((c) => !c.reads.every(missing)).map((c) => c.id);
+    const blind = (c: (typeof CAUSES)[number]) => (c.requires !== undefined && missing(c.requires)) || c.reads.every(missing);
+    const unchecked = affected.filter(blind).map((c) => c.id);
+    const partly = affected.filter((c) => !blind(c)).map((c) => c.id);
     const effect = [unchecked.length ? `not checked: ${unchecked.join(", ")}` : "", partly.length ? `checked without it: ${partly.join(", ")}` : ""].filter(Boolean);
     return [`${type}: ${why}${effect.length ? ` (${effect.join("; ")})` : ""}`];
   });

@@ -66,6 +66,8 @@ export interface Cause {
   id: RcaCause;
   /** Resource types the detector reads: with all of them missing from the snapshot it cannot be checked. */
   reads: ResourceType[];
+  /** The one of `reads` it cannot do without (otherwise any one of them is enough to check something). */
+  requires?: ResourceType;
   detect: (ctx: RuleContext) => Draft | undefined;
   leadsTo: Link[];
 }

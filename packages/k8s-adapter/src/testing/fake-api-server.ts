@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -74,28 +74,63 @@ export function apiStatus(res: ServerResponse, code: number, reason: string, mes
   res.end(JSON.stringify({ kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code }));
 }
 
+/** Where the API serves each list, by the kind of its items (events.k8s.io/v1 events apart from core/v1 ones). */
+const ROUTES: Record<string, { path: string; kind: string; apiVersion: string }> = {
+  Pod: { path: "/api/v1/pods", kind: "PodList", apiVersion: "v1" },
+  Service: { path: "/api/v1/services", kind: "ServiceList", apiVersion: "v1" },
+  Endpoints: { path: "/api/v1/endpoints", kind: "EndpointsList", apiVersion: "v1" },
+  EndpointSlice: { path: "/apis/discovery.k8s.io/v1/endpointslices", kind: "EndpointSliceList", apiVersion: "discovery.k8s.io/v1" },
+  Event: { path: "/api/v1/events", kind: "EventList", apiVersion: "v1" },
+  "events.k8s.io/v1 Event": { path: "/apis/events.k8s.io/v1/events", kind: "EventList", apiVersion: "events.k8s.io/v1" },
+  Node: { path: "/api/v1/nodes", kind: "NodeList", apiVersion: "v1" },
+  Ingress: { path: "/apis/networking.k8s.io/v1/ingresses", kind: "IngressList", apiVersion: "networking.k8s.io/v1" },
+  Deployment: { path: "/apis/apps/v1/deployments", kind: "DeploymentList", apiVersion: "apps/v1" },
+  ReplicaSet: { path: "/apis/apps/v1/replicasets", kind: "ReplicaSetList", apiVersion: "apps/v1" },
+  HorizontalPodAutoscaler: { path: "/apis/autoscaling/v2/horizontalpodautoscalers", kind: "HorizontalPodAutoscalerList", apiVersion: "autoscaling/v2" },
+};
+
+/** The kind of an empty list's items, from the scenario's file name. */
+const FILE_KIND: Record<string, string> = {
+  "pods.json": "Pod", "services.json": "Service", "endpoints.json": "Endpoints", "endpointslices.json": "EndpointSlice",
+  "events.json": "Event", "events.k8s.io.json": "events.k8s.io/v1 Event", "nodes.json": "Node", "ingresses.json": "Ingress",
+  "deployments.json": "Deployment", "replicasets.json": "ReplicaSet", "hpas.json": "HorizontalPodAutoscaler",
+};
+
+type Item = Record<string, unknown> & { apiVersion?: string; kind?: string };
+
 /**
- * The crashloop RCA scenario's `kubectl get -o json` Lists (fixtures/rca/crashloop/snapshot) reshaped as raw API
- * list responses, plus the recorded kube-system PodList of a real cluster (fixtures/k8s-api).
+ * An RCA scenario's `kubectl get -o json` Lists (fixtures/rca/<scenario>/snapshot) as the raw API list
+ * responses the apiserver gives: typed lists (`PodList`, …) whose items carry no apiVersion/kind. A resource type
+ * the scenario did not save has no route (the server answers 404 for it).
  */
+export function scenarioRoutes(fixtures: string, scenario: string): Record<string, { kind: string; apiVersion: string; metadata: unknown; items: unknown[] }> {
+  const dir = join(fixtures, "rca", scenario, "snapshot");
+  const routes: Record<string, { kind: string; apiVersion: string; metadata: unknown; items: unknown[] }> = {};
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+    const list = JSON.parse(readFileSync(join(dir, file), "utf8")) as { apiVersion?: string; items?: Item[] };
+    const items = list.items ?? [];
+    const kinds = new Set(items.map((it) => (it.apiVersion === "events.k8s.io/v1" || list.apiVersion === "events.k8s.io/v1" ? "events.k8s.io/v1 Event" : (it.kind ?? FILE_KIND[file]))));
+    if (items.length === 0 && FILE_KIND[file]) kinds.add(FILE_KIND[file]);
+    for (const k of kinds) {
+      const r = ROUTES[k];
+      if (!r) continue;
+      const mine = items.filter((it) => (it.apiVersion === "events.k8s.io/v1" || list.apiVersion === "events.k8s.io/v1" ? "events.k8s.io/v1 Event" : (it.kind ?? FILE_KIND[file])) === k);
+      const route = (routes[r.path] ??= { kind: r.kind, apiVersion: r.apiVersion, metadata: { resourceVersion: "636" }, items: [] });
+      route.items.push(...mine.map(({ apiVersion: _a, kind: _k, ...rest }) => rest));
+    }
+  }
+  return routes;
+}
+
+/** The crashloop scenario plus the recorded kube-system PodList of a real cluster (fixtures/k8s-api). */
 export function crashloopRoutes(fixtures: string): Record<string, unknown> {
-  const readJson = (p: string) => JSON.parse(readFileSync(p, "utf8"));
-  const apiList = (file: string, kind: string, apiVersion: string, extra: unknown[] = []) => {
-    const list = readJson(join(fixtures, "rca/crashloop/snapshot", file));
-    const items = list.items.map(({ apiVersion: _a, kind: _k, ...rest }: Record<string, unknown>) => rest);
-    return { kind, apiVersion, metadata: { resourceVersion: "636" }, items: [...items, ...extra] };
-  };
-  const kubeSystem = readJson(join(fixtures, "k8s-api/pods-healthy-kube-system.k8s-openapi.podlist.json"));
+  const kubeSystem = JSON.parse(readFileSync(join(fixtures, "k8s-api/pods-healthy-kube-system.k8s-openapi.podlist.json"), "utf8"));
+  const routes = scenarioRoutes(fixtures, "crashloop");
+  const shopPods = routes["/api/v1/pods"];
   return {
-    "/api/v1/pods": apiList("pods.json", "PodList", "v1", kubeSystem.items),
-    "/api/v1/namespaces/shop/pods": apiList("pods.json", "PodList", "v1"),
+    ...routes,
+    "/api/v1/pods": { ...shopPods, items: [...shopPods.items, ...kubeSystem.items] },
+    "/api/v1/namespaces/shop/pods": shopPods,
     "/api/v1/namespaces/kube-system/pods": kubeSystem,
-    "/api/v1/services": apiList("services.json", "ServiceList", "v1"),
-    "/api/v1/endpoints": apiList("endpoints.json", "EndpointsList", "v1"),
-    "/apis/discovery.k8s.io/v1/endpointslices": apiList("endpointslices.json", "EndpointSliceList", "discovery.k8s.io/v1"),
-    "/api/v1/events": apiList("events.json", "EventList", "v1"),
-    "/api/v1/nodes": apiList("nodes.json", "NodeList", "v1"),
-    "/apis/networking.k8s.io/v1/ingresses": apiList("ingresses.json", "IngressList", "networking.k8s.io/v1"),
-    "/apis/apps/v1/deployments": apiList("deployments.json", "DeploymentList", "apps/v1"),
   };
 }

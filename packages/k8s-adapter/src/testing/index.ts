@@ -1,1 +1,1 @@
-export { FakeApiServer, apiStatus, crashloopRoutes, type Behaviour } from "./fake-api-server.js";
+export { FakeApiServer, apiStatus, crashloopRoutes, scenarioRoutes, type Behaviour } from "./fake-api-server.js";

@@ -5,14 +5,20 @@ import { Option, type Command } from "commander";
  * passes `withDefaults = false` because it merges flags over its config file and applies defaults after that.
  */
 export function evaluationOptions(c: Command, withDefaults = true): Command {
-  const logFormat = new Option("--log-format <format>", "access-log format").choices(["auto", "combined", "main", "upstreaminfo", "json"]);
+  const logFormat = new Option("--log-format <format>", `access-log format: ${BUILT_IN_FORMATS.join("|")}, or json:{"key":"$variable",...} for a JSON log`);
   return c
     .option("--rules <path...>", "rule pack files or directories (default: the bundled rules/)")
     .addOption(withDefault(logFormat, withDefaults, "auto"))
+    .option("--nginx-log-format <log_format>", "your nginx log_format (the directive or its format string): lines are read with it")
+    .addOption(new Option("--client-ip <from>", "key clients by the connecting address, or by the forwarded headers trusted proxies add (default: forwarded with --trusted-proxies, else remote)").choices(["remote", "forwarded"]))
+    .option("--trusted-proxies <cidrs>", "comma-separated addresses/CIDR ranges of your proxies and balancers, e.g. 10.0.0.0/8,2001:db8::/32 (default: none)")
     .option("--host <name>", "host for log lines that do not carry one")
     .addOption(withDefault(new Option("--lateness <duration>", "how far out of order events may arrive and still count"), withDefaults, "5s"))
     .option("--redact-param <name...>", "more query-parameter names whose values are secrets (added to the built-in list)");
 }
+
+/** The `--log-format` names besides auto and json:{...}. */
+export const BUILT_IN_FORMATS = ["auto", "combined", "main", "upstreaminfo", "json", "traefik", "envoy", "caddy", "haproxy", "cloudfront"] as const;
 
 /** Where Kubernetes state for root-cause analysis comes from. */
 export function k8sOptions(c: Command, kubeconfigHelp: string): Command {

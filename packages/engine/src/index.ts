@@ -11,6 +11,7 @@ export { parseDuration, formatDuration } from "./util/duration.js";
 export { isStaticAsset } from "./event/static-asset.js";
 export { severityRank, atLeast } from "./incident/severity.js";
 export * from "./rca/index.js";
+export { type ClientIpOptions, parseTrustedProxies } from "./event/client-identity.js";
 export {
   parseLine,
   detectFormat,
@@ -20,6 +21,9 @@ export {
   parseCriPrefix,
   decodeLogged,
   parseRequest,
+  compileLogFormat,
+  LogFormatError,
+  type CompiledFormat,
   MAX_LINE,
   MAX_SAMPLE,
   type ParseContext,

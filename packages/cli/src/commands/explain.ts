@@ -3,9 +3,9 @@ import { renderTimeline } from "../output/explain.js";
 import { readLog } from "../rule-tests/replay.js";
 import { describeKey, keyMatches, ruleMatches } from "../rule-tests/match.js";
 import { UsageError } from "../time-arg.js";
-import { EXIT, pipelineOptions, type RunOptions } from "./run.js";
+import { EXIT, pipelineOptions, type EvaluationFlags } from "./run.js";
 
-export type ExplainOptions = Pick<RunOptions, "rules" | "logFormat" | "host" | "lateness" | "redactParam"> & { key: string; rule?: string };
+export type ExplainOptions = EvaluationFlags & { key: string; rule?: string };
 
 /**
  * For one key: each rule's condition timeline (observed vs required whenever a value or the state changed),
@@ -26,7 +26,7 @@ export async function explainCommand(logs: string[], opts: ExplainOptions): Prom
     for (const l of readLog(file).lines) {
       pipeline.pushLine(l.text, l.no, { file });
       if (!needles.some((n) => l.text.includes(n))) continue;
-      const r = parseLine(l.text, { line: l.no, file, format: base.format, host: base.host });
+      const r = parseLine(l.text, { line: l.no, file, format: base.format, host: base.host, custom: base.customFormat });
       if (!r.ok) rejected.push(`  ${file}:${l.no}: rejected (${r.rejected.reason}${r.rejected.detail ? `: ${r.rejected.detail}` : ""}): ${r.rejected.sample}`);
     }
   }

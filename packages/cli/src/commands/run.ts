@@ -1,4 +1,5 @@
-import { Pipeline, RulePackError, parseDuration, Severity, atLeast, type IncidentKey, type LogFormat, type PipelineOptions } from "@edgeproof/engine";
+import { Pipeline, RulePackError, parseDuration, Severity, atLeast, type IncidentKey, type PipelineOptions, type RunStats } from "@edgeproof/engine";
+import { clientIpOption, logFormatOptions } from "../log-format-options.js";
 import { resolveInputs, readText } from "../input/read-sources.js";
 import { defaultRulesDir, loadPacks } from "../rule-packs.js";
 import { parseTimeArg, UsageError } from "../time-arg.js";
@@ -13,7 +14,10 @@ import { lokiClient, pullInto, type LokiOptions } from "../sources/loki.js";
 export interface RunOptions extends K8sOptions, Partial<LokiOptions> {
   rules?: string[];
   format?: "table" | "json" | "ndjson" | "markdown";
-  logFormat: "auto" | LogFormat;
+  logFormat: string;
+  nginxLogFormat?: string;
+  clientIp?: string;
+  trustedProxies?: string;
   host?: string;
   since?: string;
   until?: string;
@@ -26,13 +30,16 @@ export interface RunOptions extends K8sOptions, Partial<LokiOptions> {
 export const EXIT = { ok: 0, failure: 1, usage: 2, failOn: 3 } as const;
 
 /** Builds the pipeline options shared by every command that evaluates packs over logs. */
-export function pipelineOptions(opts: Pick<RunOptions, "rules" | "logFormat" | "host" | "since" | "until" | "explain" | "lateness" | "redactParam">): PipelineOptions {
+export type EvaluationFlags = Pick<RunOptions, "rules" | "logFormat" | "nginxLogFormat" | "clientIp" | "trustedProxies" | "host" | "lateness" | "redactParam">;
+
+export function pipelineOptions(opts: EvaluationFlags & Pick<RunOptions, "since" | "until" | "explain">): PipelineOptions {
   const now = Date.now();
   const lateness = parseDuration(opts.lateness);
   if (lateness === undefined) throw new UsageError(`--lateness must be a duration such as 5s or 2m, got "${opts.lateness}"`);
   return {
     packs: loadPacks(opts.rules?.length ? opts.rules : [defaultRulesDir()]),
-    format: opts.logFormat,
+    ...logFormatOptions(opts.logFormat, opts.nginxLogFormat),
+    clientIp: clientIpOption(opts.clientIp, opts.trustedProxies),
     host: opts.host,
     since: opts.since ? parseTimeArg(opts.since, now) : undefined,
     until: opts.until ? parseTimeArg(opts.until, now) : undefined,
@@ -90,6 +97,8 @@ async function finish(pipeline: Pipeline, opts: RunOptions): Promise<number> {
   else if (format === "ndjson") await writePieces(process.stdout, ndjsonPieces(incidents));
   else process.stdout.write(format === "markdown" ? renderMarkdown(incidents, pipeline.stats) : renderTable(incidents, pipeline.stats));
   if (opts.explain) process.stderr.write(renderExplain(pipeline.traces()));
+  const hint = proxyHint(pipeline.stats);
+  if (hint) warn(hint);
   const late = pipeline.stats.late;
   if (late > 0) {
     warn(
@@ -99,6 +108,14 @@ async function finish(pipeline: Pipeline, opts: RunOptions): Promise<number> {
   }
   if (opts.failOn && incidents.some((i) => atLeast(i.severity, opts.failOn as Severity))) return EXIT.failOn;
   return EXIT.ok;
+}
+
+/** The proxy hint in words, once per run: every user keyed as the balancer is the commonest misreading. */
+export function proxyHint(stats: RunStats): string | undefined {
+  const h = stats.proxyHint;
+  if (!h) return undefined;
+  const others = h.addresses > 1 ? ` (and ${h.addresses - 1} other private address${h.addresses > 2 ? "es" : ""})` : "";
+  return `${Math.round(h.share * 100)}% of requests come from ${h.remoteAddr}${others} with ${h.header} set: are you behind a proxy? see --trusted-proxies`;
 }
 
 export { RulePackError };

@@ -2,9 +2,9 @@ import { parseDuration, Pipeline, type Rule, type RulePackDoc } from "@edgeproof
 import { readLog } from "../rule-tests/replay.js";
 import { describeKey, ruleMatches } from "../rule-tests/match.js";
 import { UsageError } from "../time-arg.js";
-import { EXIT, pipelineOptions, type RunOptions } from "./run.js";
+import { EXIT, pipelineOptions, type EvaluationFlags } from "./run.js";
 
-export type SweepOptions = Pick<RunOptions, "rules" | "logFormat" | "host" | "lateness" | "redactParam"> & { rule: string; param: string[]; format: "table" | "json" };
+export type SweepOptions = EvaluationFlags & { rule: string; param: string[]; format: "table" | "json" };
 
 /** Friendly names for the metrics people tune most. */
 const ALIASES: Record<string, string> = { distinctPaths: "distinct(path)", requests: "count" };

@@ -16,7 +16,14 @@ export const ServeConfig = z
     dataDir: z.string().optional(),
     rules: z.array(z.string()).optional(),
     host: z.string().optional(),
-    logFormat: z.enum(["auto", "combined", "main", "upstreaminfo", "json"]).optional(),
+    /** A built-in format name or json:{...} key mappings (checked with the flag, see logFormatOptions). */
+    logFormat: z.string().optional(),
+    /** The nginx log_format the lines were written with. */
+    nginxLogFormat: z.string().optional(),
+    clientIp: z
+      .object({ from: z.enum(["remote", "forwarded"]).optional(), trustedProxies: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
     lateness: Duration.optional(),
     redactParams: z.array(z.string()).optional(),
     retention: Duration.optional(),
@@ -52,7 +59,10 @@ export interface ServeFlags {
   config?: string;
   rules?: string[];
   host?: string;
-  logFormat?: ServeConfig["logFormat"];
+  logFormat?: string;
+  nginxLogFormat?: string;
+  clientIp?: string;
+  trustedProxies?: string;
   lateness?: string;
   redactParam?: string[];
   retention?: string;
@@ -79,7 +89,11 @@ export interface ServeSettings {
   dataDir: string;
   rules?: string[];
   host?: string;
-  logFormat: NonNullable<ServeConfig["logFormat"]>;
+  logFormat: string;
+  nginxLogFormat?: string;
+  clientIp?: string;
+  /** Comma-separated, as the flag. */
+  trustedProxies?: string;
   lateness: string;
   redactParam?: string[];
   retentionMs: number;
@@ -135,6 +149,9 @@ export function resolveSettings(inputs: string[], flags: ServeFlags, env: Record
     rules: flags.rules ?? cfg.rules,
     host: flags.host ?? cfg.host,
     logFormat: flags.logFormat ?? cfg.logFormat ?? "auto",
+    nginxLogFormat: flags.nginxLogFormat ?? cfg.nginxLogFormat,
+    clientIp: flags.clientIp ?? cfg.clientIp?.from,
+    trustedProxies: flags.trustedProxies ?? cfg.clientIp?.trustedProxies?.join(","),
     lateness: flags.lateness ?? cfg.lateness ?? "5s",
     redactParam: flags.redactParam ?? cfg.redactParams,
     retentionMs: duration("--retention", flags.retention ?? cfg.retention ?? "7d"),

@@ -37,7 +37,16 @@ type Log = (msg: string) => void;
 
 /** Starts ingestion and the HTTP API; resolves once the port is bound. */
 export async function startServe(s: ServeSettings, log: Log): Promise<RunningServer> {
-  const base = pipelineOptions({ rules: s.rules, logFormat: s.logFormat, host: s.host, lateness: s.lateness, redactParam: s.redactParam });
+  const base = pipelineOptions({
+    rules: s.rules,
+    logFormat: s.logFormat,
+    nginxLogFormat: s.nginxLogFormat,
+    clientIp: s.clientIp,
+    trustedProxies: s.trustedProxies,
+    host: s.host,
+    lateness: s.lateness,
+    redactParam: s.redactParam,
+  });
   const latenessMs = base.allowedLatenessMs ?? 5_000;
   const rca = await k8sRca(s, log);
   mkdirSync(s.dataDir, { recursive: true });

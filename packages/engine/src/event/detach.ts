@@ -18,10 +18,14 @@ export function detach(ev: ObservedEvent): void {
   const up = e.upstream;
   const strings: Record<string, unknown> = {};
   for (const f of FIELDS) if (e[f] !== undefined) strings[f] = e[f];
+  if (e.via) strings.via = e.via;
+  if (e.clientHeaders) strings.clientHeaders = e.clientHeaders;
   if (up) strings.up = [up.name, up.alternative, up.flags, up.attempts.map((a) => a.addr)];
   // One JSON round trip for all fields: the portable way to get fresh strings in every runtime.
   const copy = JSON.parse(JSON.stringify(strings)) as Record<string, unknown>;
   for (const f of FIELDS) if (copy[f] !== undefined) (e as Record<string, unknown>)[f] = copy[f];
+  if (e.via) e.via = copy.via as string[];
+  if (e.clientHeaders) e.clientHeaders = copy.clientHeaders as HTTPEvent["clientHeaders"];
   if (up) {
     const [name, alternative, flags, addrs] = copy.up as [string | undefined, string | undefined, string | undefined, string[]];
     up.name = name ?? undefined;

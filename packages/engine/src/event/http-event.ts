@@ -8,6 +8,10 @@ export const UpstreamAttempt = z.object({
   responseLength: z.number().int().optional(),
   /** Index of the server group: values after ` : ` (internal redirect) belong to the next group. */
   group: z.number().int().nonnegative(),
+  /** Seconds to connect (`$upstream_connect_time`, HAProxy Tc). */
+  connectTime: z.number().optional(),
+  /** Seconds until the response header (`$upstream_header_time`, HAProxy Tr). */
+  headerTime: z.number().optional(),
 });
 export type UpstreamAttempt = z.infer<typeof UpstreamAttempt>;
 
@@ -21,6 +25,11 @@ export const LogFormat = z.enum([
   "traefik-json",
   "envoy",
   "envoy-json",
+  /** A format compiled from the user's nginx `log_format` string or `json:{...}` key mapping. */
+  "custom",
+  "caddy",
+  "haproxy",
+  "cloudfront",
 ]);
 export type LogFormat = z.infer<typeof LogFormat>;
 
@@ -56,6 +65,20 @@ export const HTTPEvent = z.object({
   referer: z.string().optional(),
   remoteUser: z.string().optional(),
   forwardedFor: z.string().optional(),
+  /** Other client-address headers, where the format logs them. */
+  clientHeaders: z
+    .object({
+      forwarded: z.string().optional(),
+      xRealIp: z.string().optional(),
+      cfConnectingIp: z.string().optional(),
+      trueClientIp: z.string().optional(),
+    })
+    .optional(),
+  /**
+   * Set when clientIp was taken from a forwarded header (--trusted-proxies): the proxies the request came
+   * through, nearest the client first, ending with the address that connected.
+   */
+  via: z.array(z.string()).optional(),
   upstream: z
     .object({
       name: z.string().optional(),

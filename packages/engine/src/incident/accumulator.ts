@@ -252,6 +252,7 @@ export class IncidentAccumulator {
     };
     if (e.source.file) s.file = e.source.file;
     if (e.clientIp) s.clientIp = e.clientIp;
+    if (e.via) s.via = e.via.join(", ");
     if (e.userAgent) s.userAgent = this.redact.text(e.userAgent);
     const us = upstreamStatuses(ev);
     if (us) s.upstreamStatus = us;

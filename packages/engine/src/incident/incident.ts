@@ -22,6 +22,8 @@ export const EvidenceSample = z.object({
   file: z.string().optional(),
   time: z.string(),
   clientIp: z.string().optional(),
+  /** The proxies the request came through when the client was read from a forwarded header, nearest it first. */
+  via: z.string().optional(),
   method: z.string().optional(),
   path: z.string(),
   status: z.number().int(),

@@ -38,7 +38,8 @@ export function renderProof(inc: Omit<Incident, "proof">): string {
   for (const e of inc.evidence) {
     const where = `${e.file ? `${e.file}:` : "line "}${e.line}`;
     const extra = [e.upstreamStatus ? `upstream ${e.upstreamStatus}` : "", e.requestTime !== undefined ? `${e.requestTime}s` : ""].filter(Boolean).join(" ");
-    out.push(`  ${where}  ${e.time}  ${e.clientIp ?? "-"} ${e.method ?? "-"} ${e.path} → ${e.status}${extra ? ` (${extra})` : ""}`);
+    const client = `${e.clientIp ?? "-"}${e.via ? ` (via ${e.via})` : ""}`;
+    out.push(`  ${where}  ${e.time}  ${client} ${e.method ?? "-"} ${e.path} → ${e.status}${extra ? ` (${extra})` : ""}`);
     out.push(`      ${e.why}`);
   }
   if (inc.rca) {

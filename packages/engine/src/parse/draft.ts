@@ -1,4 +1,5 @@
 import type { HTTPEvent, LogFormat, RejectReason, UpstreamAttempt } from "../event/http-event.js";
+import type { RequestParts } from "./request.js";
 
 /** What a format parser returns: the event without `source` (and maybe without `host`), or why it failed. */
 export type Draft = Omit<HTTPEvent, "source" | "host"> & { host?: string; source?: HTTPEvent["source"] };
@@ -25,6 +26,8 @@ export function newDraft(ts: number, status: number): Draft {
     referer: undefined,
     remoteUser: undefined,
     forwardedFor: undefined,
+    clientHeaders: undefined,
+    via: undefined,
     upstream: undefined,
     requestId: undefined,
     malformedRequest: undefined,
@@ -47,4 +50,15 @@ export function fail(reason: RejectReason, detail: string): DraftResult {
 /** nginx writes `-` for an unset variable; the event model uses undefined. */
 export function dash(v: string | undefined): string | undefined {
   return v === undefined || v === "-" ? undefined : v;
+}
+
+/** The parts of a request line (parseRequest) into the draft. */
+export function setRequest(d: Draft, r: RequestParts): void {
+  d.method = r.method;
+  d.path = r.path;
+  d.query = r.query;
+  d.protocol = r.protocol;
+  if (r.malformed) d.malformedRequest = true;
+  if (r.absoluteUri) d.absoluteUri = true;
+  if (r.targetHost !== undefined) d.targetHost = r.targetHost;
 }

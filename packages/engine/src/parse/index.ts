@@ -5,8 +5,12 @@ import { detectFamily, type Family } from "./detect.js";
 import type { DraftResult } from "./draft.js";
 import { parseEnvoyText } from "./envoy.js";
 import { parseJsonLine } from "./json.js";
+import { parseHaproxy } from "./haproxy.js";
+import { parseCloudFront } from "./cloudfront.js";
 import { classifyLine } from "./non-access.js";
 import { stripSyslogPrefix } from "./syslog.js";
+import { compileNginxLogFormat, type CompiledFormat } from "./nginx-format.js";
+import { compileJsonKeyMap, PREFIX as JSON_MAP } from "./json-format.js";
 
 export { classifyLine, parseNonAccessLine, type LineClass, type NonAccessLine } from "./non-access.js";
 export { parseCriPrefix, type CriLine } from "./cri.js";
@@ -14,6 +18,16 @@ export { detectFamily, type Family } from "./detect.js";
 export { decodeLogged } from "./escape.js";
 export { parseRequest, type RequestParts } from "./request.js";
 export { parseIso8601, parseTimeLocal, parseNginxErrorTime } from "./time.js";
+export { LogFormatError, type CompiledFormat } from "./nginx-format.js";
+
+/**
+ * A user's log format, compiled once: `json:{"key":"$variable",...}` for JSON logs, else an nginx
+ * `log_format` (the directive or its format string). Throws LogFormatError with the position and reason.
+ */
+export function compileLogFormat(spec: string): CompiledFormat {
+  const s = spec.trimStart();
+  return s.startsWith(JSON_MAP) ? compileJsonKeyMap(s) : compileNginxLogFormat(spec);
+}
 
 export interface ParseContext {
   /** 1-based line number. */
@@ -27,6 +41,8 @@ export interface ParseContext {
   format?: "auto" | LogFormat;
   /** Host to use when neither the line nor labels.host name one. */
   host?: string;
+  /** A compiled user format (compileLogFormat): every line is read with it instead of the built-in parsers. */
+  custom?: CompiledFormat;
 }
 
 /** Lines longer than this are rejected unread; everything shorter is parsed in full (no field is cut). */
@@ -34,7 +50,8 @@ export const MAX_LINE = 1024 * 1024;
 /** Rejected.sample is cut to this many characters. */
 export const MAX_SAMPLE = 512;
 
-const FAMILY_OF: Record<LogFormat, Family> = {
+// A compiled format ("custom") has no family: ParseContext.custom carries its parser.
+const FAMILY_OF: Record<LogFormat, Family | undefined> = {
   combined: "clf",
   main: "clf",
   upstreaminfo: "clf",
@@ -44,6 +61,10 @@ const FAMILY_OF: Record<LogFormat, Family> = {
   "traefik-json": "json",
   "envoy-json": "json",
   envoy: "envoy",
+  custom: undefined,
+  caddy: "json",
+  haproxy: "haproxy",
+  cloudfront: "cloudfront",
 };
 
 function reject(reason: RejectReason, text: string, ctx: ParseContext, detail?: string): ParseResult {
@@ -123,9 +144,12 @@ function parseLineUnsafe(text: string, ctx: ParseContext): ParseResult {
   const { line, family } = u;
   const format = ctx.format ?? "auto";
   let r: DraftResult | undefined;
-  if (family === "json") r = parseJsonLine(line.trimStart(), format === "auto" || format === "json" ? undefined : format);
+  if (ctx.custom) r = ctx.custom.parse(line);
+  else if (family === "json") r = parseJsonLine(line.trimStart(), format === "auto" || format === "json" ? undefined : format);
   else if (family === "envoy") r = parseEnvoyText(line);
   else if (family === "clf") r = parseClf(line);
+  else if (family === "haproxy") r = parseHaproxy(line);
+  else if (family === "cloudfront") r = parseCloudFront(line);
 
   return finish(r, family, line, text, ctx);
 }

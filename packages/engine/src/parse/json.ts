@@ -2,7 +2,8 @@ import type { LogFormat } from "../event/http-event.js";
 import { type Draft, type DraftResult, fail, newDraft, newUpstream } from "./draft.js";
 import { type JsonObject, firstNum, firstStr, num, parseJsonTolerant, str } from "./json-repair.js";
 import { parseRequest } from "./request.js";
-import { looksLikeTimeLocal, parseIso8601, parseTimeLocal } from "./time.js";
+import { timeValue } from "./time.js";
+import { caddyJson, isCaddy } from "./caddy.js";
 import { parseUpstreamFields } from "./upstream.js";
 
 /**
@@ -16,22 +17,15 @@ export function parseJsonLine(line: string, want?: LogFormat): DraftResult {
   const kind = want ?? jsonKind(o);
   if (kind === "traefik-json") return traefikJson(o);
   if (kind === "envoy-json") return envoyJson(o);
+  if (kind === "caddy") return caddyJson(o);
   return nginxJson(o);
 }
 
 export function jsonKind(o: JsonObject): LogFormat {
+  if (isCaddy(o)) return "caddy";
   if ("DownstreamStatus" in o || "ClientHost" in o) return "traefik-json";
   if ("response_code" in o || ":authority" in o || "upstream_cluster" in o) return "envoy-json";
   return "json";
-}
-
-/** Epoch ms from an ISO 8601 / `$time_local` string, or epoch seconds/ms as a number. */
-export function timeValue(v: unknown): number {
-  if (typeof v === "string") {
-    return looksLikeTimeLocal(v, 0) ? parseTimeLocal(v) : parseIso8601(v);
-  }
-  if (typeof v === "number" && Number.isFinite(v) && v > 0) return v > 1e11 ? Math.floor(v) : Math.floor(v * 1000);
-  return NaN;
 }
 
 function firstTime(o: JsonObject, keys: readonly string[]): { ts: number; key?: string } {

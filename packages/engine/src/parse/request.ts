@@ -71,3 +71,11 @@ export function parseRequest(raw: string): RequestParts {
   }
   return parts;
 }
+
+/**
+ * parseRequest decodes nginx's escapes; a proxy that writes backslashes as they came (HAProxy, Caddy,
+ * CloudFront) needs them spelled the nginx way first, so `/a\think` stays itself instead of gaining a tab.
+ */
+export function literalRequest(raw: string): string {
+  return raw.indexOf("\\") < 0 ? raw : raw.replaceAll("\\", "\\x5C");
+}

@@ -141,3 +141,12 @@ export function parseNginxErrorTime(s: string, start = 0): number {
 export function looksLikeTimeLocal(s: string, i: number): boolean {
   return s.charCodeAt(i + 2) === 47 && s.charCodeAt(i + 6) === 47 && s.charCodeAt(i + 11) === 58 && digit(s, i) >= 0;
 }
+
+/** Epoch ms from an ISO 8601 / `$time_local` string, or epoch seconds/ms as a number. */
+export function timeValue(v: unknown): number {
+  if (typeof v === "string") {
+    return looksLikeTimeLocal(v, 0) ? parseTimeLocal(v) : parseIso8601(v);
+  }
+  if (typeof v === "number" && Number.isFinite(v) && v > 0) return v > 1e11 ? Math.floor(v) : Math.floor(v * 1000);
+  return NaN;
+}

@@ -44,7 +44,7 @@ function isColon(s: string, from: number, to: number): boolean {
 
 /** Every attempt has one shape, absent values undefined (JSON drops them), like the events (see newDraft). */
 function attempt(addr: string, group: number, status: number | undefined, responseTime: number | undefined, responseLength: number | undefined): UpstreamAttempt {
-  return { addr, group, status, responseTime, responseLength };
+  return { addr, group, status, responseTime, responseLength, connectTime: undefined, headerTime: undefined };
 }
 
 function regrouped(s: string): { attempts: UpstreamAttempt[]; requestId?: string } | undefined {

@@ -1,6 +1,6 @@
 import type { HTTPEvent, LogFormat } from "../event/http-event.js";
 import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
-import { dateLine, parseDated, parseLine, parseNonAccessLine, type DatedLine, type ParseContext } from "../parse/index.js";
+import { dateLine, parseDated, parseLine, parseNonAccessLine, type CompiledFormat, type DatedLine, type ParseContext } from "../parse/index.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
 import { ReorderBuffer } from "../window/reorder-buffer.js";
@@ -11,6 +11,7 @@ import type { Incident, IncidentKey, Rca } from "../incident/incident.js";
 import { LineSplitter, type LineSink } from "./line-splitter.js";
 import type { RunStats } from "./stats.js";
 import { isoTime } from "../util/time.js";
+import { ClientResolver, ProxyHintCounter, parseTrustedProxies, type ClientIpOptions } from "../event/client-identity.js";
 import { createRedactor, DEFAULT_REDACTOR, DEFAULT_SECRET_PARAMS, type Redactor } from "../incident/redact.js";
 
 export interface PipelineOptions {
@@ -18,6 +19,8 @@ export interface PipelineOptions {
   /** Default 5 s: arrival order within it never changes results. */
   allowedLatenessMs?: number;
   format?: "auto" | LogFormat;
+  /** The user's own format (compileLogFormat), read instead of the built-in ones. */
+  customFormat?: CompiledFormat;
   /** Host for lines whose format does not carry one. */
   host?: string;
   since?: number;
@@ -38,6 +41,8 @@ export interface PipelineOptions {
   changes?: boolean;
   /** Extra query-parameter names whose values are credentials, on top of DEFAULT_SECRET_PARAMS. */
   secretParams?: string[];
+  /** Where the client address comes from (default: the connecting address). */
+  clientIp?: ClientIpOptions;
   /** Root-cause analysis for reliability incidents, e.g. `analyzeReliability` against a Kubernetes snapshot. */
   rca?: (input: RcaInput) => Rca | undefined;
 }
@@ -102,6 +107,8 @@ export class Pipeline {
       s.firstEvent = isoTime(this.firstReleased);
       s.lastEvent = isoTime(this.lastReleased);
     }
+    const hint = this.proxyHint.hint();
+    if (hint) s.proxyHint = hint;
     // Reasons in name order: a line rejected on arrival or on release must not change how stats print.
     s.rejected = sortedKeys(s.rejected);
     s.rejectedSamples = sortedKeys(s.rejectedSamples);
@@ -109,12 +116,16 @@ export class Pipeline {
   }
 
   private readonly redactor: Redactor;
+  private readonly resolver: ClientResolver | undefined;
+  private readonly proxyHint = new ProxyHintCounter();
 
   constructor(private readonly opts: PipelineOptions) {
     this.ctx.format = opts.format;
     this.ctx.host = opts.host;
+    this.ctx.custom = opts.customFormat;
     this.redactor = opts.secretParams?.length ? createRedactor([...DEFAULT_SECRET_PARAMS, ...opts.secretParams]) : DEFAULT_REDACTOR;
     this.buffer = new ReorderBuffer(opts.allowedLatenessMs ?? 5000);
+    this.resolver = clientResolver(opts.clientIp);
     this.parseOnRelease = opts.onEvent === undefined;
     this.matchers = opts.packs.map((p) => ({ pack: p.name, m: new SignatureMatcher(p) })).filter((x) => x.m.size > 0);
     const hooks = {
@@ -165,7 +176,8 @@ export class Pipeline {
   private take(chunk: string, start: number, end: number, lineNo: number, source: SourceRef): void {
     this.counters.lines++;
     const text = start === 0 && end === chunk.length ? chunk : chunk.slice(start, end);
-    const dated = dateLine(text, this.opts.format);
+    // A custom format has no CLF head to date a line by: its lines are parsed on arrival.
+    const dated = this.opts.customFormat ? undefined : dateLine(text, this.opts.format);
     // A late or out-of-range line is parsed now, so it is counted exactly as before (an event, late or
     // out of range, or a rejected line).
     if (this.parseOnRelease && dated && dated.ts >= this.buffer.watermark && this.inRange(dated.ts)) {
@@ -191,6 +203,7 @@ export class Pipeline {
   /** An event parsed elsewhere; `raw` is its log line, which orders events that share a timestamp. */
   pushEvent(e: HTTPEvent, raw = ""): void {
     this.counters.events++;
+    this.identify(e);
     this.opts.onEvent?.(e);
     this.countFormat(e);
     if (!this.inRange(e.ts)) {
@@ -224,6 +237,12 @@ export class Pipeline {
     return (this.opts.since === undefined || ts >= this.opts.since) && (this.opts.until === undefined || ts < this.opts.until);
   }
 
+  /** The client behind trusted proxies, once per event before anything reads its key. */
+  private identify(e: HTTPEvent): void {
+    this.resolver?.apply(e);
+    this.proxyHint.observe(e);
+  }
+
   private countFormat(e: HTTPEvent): void {
     const f = this.counters.byFormat;
     f[e.source.format] = (f[e.source.format] ?? 0) + 1;
@@ -231,7 +250,7 @@ export class Pipeline {
 
   /** The head a released line was dated by, refilled per line like ctx. */
   private readonly head: DatedLine = { line: "", tl: 0, ts: 0, reqStart: 0 };
-  private readonly ctx: ParseContext = { line: 0, file: undefined, labels: undefined, format: undefined, host: undefined };
+  private readonly ctx: ParseContext = { line: 0, file: undefined, labels: undefined, format: undefined, host: undefined, custom: undefined };
 
   /** The line's event, or undefined after counting why it has none. */
   private parse(text: string, lineNo: number, source: SourceRef, dated: DatedLine | undefined): HTTPEvent | undefined {
@@ -363,6 +382,7 @@ export class Pipeline {
     const e = this.parse(raw, this.buffer.lineOf(slot), source, head);
     if (!e) return;
     this.counters.events++;
+    this.identify(e);
     this.countFormat(e);
     this.dispatch(this.observe(e));
   };
@@ -418,6 +438,13 @@ export class Pipeline {
     if (x.service !== undefined) item.service = x.service;
     this.nonAccess.push(item);
   }
+}
+
+function clientResolver(o: ClientIpOptions | undefined): ClientResolver | undefined {
+  if (!o || o.from === "remote") return undefined;
+  const ranges = parseTrustedProxies(o.trustedProxies);
+  if ("invalid" in ranges) throw new Error(`trusted proxy "${ranges.invalid}" is not an IP address or CIDR range`);
+  return ranges.length ? new ClientResolver(ranges) : undefined;
 }
 
 function sortIncidents(list: Incident[]): Incident[] {

@@ -12,6 +12,12 @@ export const RunStats = z.object({
   /** Events outside --since/--until: parsed but not evaluated. */
   outOfRange: z.number().int(),
   byFormat: z.record(z.string(), z.number().int()),
+  /**
+   * Most events came from one non-public address carrying a forwarded header: probably a proxy whose
+   * clients all share its address (see --trusted-proxies): the top address, the share of events from such
+   * addresses (0..1) and how many there were.
+   */
+  proxyHint: z.object({ remoteAddr: z.string(), header: z.string(), share: z.number(), addresses: z.number().int() }).optional(),
   firstEvent: z.string().optional(),
   lastEvent: z.string().optional(),
 });

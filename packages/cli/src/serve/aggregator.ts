@@ -1,5 +1,7 @@
 import { Pipeline, type HTTPEvent, type Incident, type PipelineOptions, type SourceRef } from "@edgeproof/engine";
 import { SeriesCounter } from "./counters.js";
+import type { EventClock } from "./event-clock.js";
+import type { LineSink } from "./sources.js";
 import type { Store, UpsertResult } from "./store.js";
 
 export type ChangeType = Exclude<UpsertResult, "unchanged">;
@@ -22,6 +24,8 @@ export class Aggregator {
   private newestMs = -Infinity;
   /** Whether the line being pushed is new (counted) or replayed after a restart (already counted). */
   private live = false;
+  /** The clock of the source whose line is being pushed. */
+  private clock: EventClock | undefined;
 
   constructor(
     options: PipelineOptions,
@@ -32,20 +36,39 @@ export class Aggregator {
     this.pipeline = new Pipeline({ ...options, retainClosed: false, changes: true, onEvent: (e) => this.count(e) });
   }
 
-  line(text: string, lineNo: number, source: SourceRef, live: boolean): void {
-    this.live = live;
-    this.pipeline.pushLine(text, lineNo, source);
+  /** Where one source delivers: its lines go to the engine, its events' times to its clock. */
+  sinkFor(clock: EventClock): LineSink {
+    return {
+      line: (text: string, lineNo: number, source: SourceRef, live: boolean) => {
+        this.live = live;
+        this.clock = clock;
+        this.pipeline.pushLine(text, lineNo, source);
+      },
+    };
+  }
+
+  /** Watermark the engine is at: events older than it are late. */
+  get watermark(): number {
+    return this.pipeline.watermark;
   }
 
   private count(e: HTTPEvent): void {
+    // Called before the engine holds the event: behind the watermark now means dropped as late.
+    this.clock?.event(e.ts, this.live, e.ts < this.pipeline.watermark);
     if (!this.live) return;
     this.counter.add(e);
     if (e.ts > this.newestMs) this.newestMs = e.ts;
   }
 
-  /** No source has anything new: declare the watermark so quiet incidents can close. */
-  advance(watermarkMs: number): void {
+  /** Incident changes taken from the engine but not committed yet. */
+  private pending: Incident[] = [];
+
+  /** Sources are idle: declare the watermark idle time allows, so quiet incidents can close. True when some did. */
+  advance(watermarkMs: number): boolean {
     this.pipeline.advance(watermarkMs);
+    const changes = this.pipeline.drainChanges();
+    for (const c of changes) this.pending.push(c.incident);
+    return changes.length > 0;
   }
 
   /**
@@ -53,7 +76,9 @@ export class Aggregator {
    * current state of open ones), counters, and the source cursors that go with them.
    */
   commit(cursors: Array<[string, unknown]>, refreshOpen: boolean): void {
-    const changes: Incident[] = this.pipeline.drainChanges().map((c) => c.incident);
+    const changes: Incident[] = this.pending;
+    this.pending = [];
+    for (const c of this.pipeline.drainChanges()) changes.push(c.incident);
     if (refreshOpen) changes.push(...this.pipeline.openIncidents());
     const counts = this.counter.take();
     const events: IncidentEvent[] = [];

@@ -15,6 +15,12 @@ const PARTIAL_LINE_MS = 5_000;
 /** Compressed files are read whole once; beyond this they are refused rather than exhausting memory. */
 const MAX_GZ_BYTES = 256 << 20;
 
+/** Test hook: stop reading for `ms` once `afterBytes` are read, as a slow disk or a stalled network mount would. */
+export interface ReadPause {
+  afterBytes: number;
+  ms: number;
+}
+
 /**
  * Follows one file by polling, the way `tail -F` does: it notices rotation by rename (new inode: the old
  * handle is read to its end first, then the new file from byte 0) and truncation (size below the offset:
@@ -38,18 +44,26 @@ export class FileTail implements Source {
   private linesRead = 0;
   private size = 0;
   private reachedEnd = false;
+  /** More to read than the last poll took: bytes beyond the offset, a line without its newline yet. */
+  private behind = true;
+  private pausedUntil: number | undefined;
   /** A .gz file, decompressed whole when opened; its cursor counts lines instead of bytes. */
   private gz: { lines: string[]; at: number } | undefined;
 
   constructor(
     readonly path: string,
     private saved: FileCursor | undefined,
+    private pause?: ReadPause,
   ) {
     this.id = `file:${path}`;
   }
 
   get ready(): boolean {
     return this.reachedEnd;
+  }
+
+  get busy(): boolean {
+    return this.behind;
   }
 
   cursor(): FileCursor | undefined {
@@ -68,6 +82,8 @@ export class FileTail implements Source {
     } catch (err) {
       this.state = "error";
       this.lastError = (err as Error).message;
+      // What it cannot read must not hold every other source's incidents open.
+      this.behind = false;
       return false;
     }
   }
@@ -81,6 +97,7 @@ export class FileTail implements Source {
       if (!st) {
         this.state = "missing";
         this.reachedEnd = true;
+        this.behind = false;
         return false;
       }
       await this.openAt(st.ino, st.size);
@@ -92,6 +109,7 @@ export class FileTail implements Source {
       await this.fh?.close();
       this.fh = undefined;
       await this.openAt(st.ino, st.size);
+      this.behind = true;
       return true;
     }
     let moved = false;
@@ -106,6 +124,16 @@ export class FileTail implements Source {
     moved = (await this.readAvailable(sink, nowMs, MAX_PER_POLL)) || moved;
     if (!st) this.state = "missing";
     return moved;
+  }
+
+  private paused(nowMs: number): boolean {
+    if (this.pausedUntil === undefined && this.pause && this.offset >= this.pause.afterBytes) {
+      this.pausedUntil = nowMs + this.pause.ms;
+      this.pause = undefined;
+    }
+    if (this.pausedUntil === undefined || nowMs >= this.pausedUntil) return false;
+    this.behind = true;
+    return true;
   }
 
   private async openAt(ino: number, size: number): Promise<void> {
@@ -132,12 +160,17 @@ export class FileTail implements Source {
 
   private async readAvailable(sink: LineSink, nowMs: number, budget: number): Promise<boolean> {
     if (this.gz) return this.readGzLines(sink);
+    if (this.paused(nowMs)) return false;
     let moved = false;
+    let atEof = false;
     const buf = Buffer.allocUnsafe(READ_CHUNK);
     let readPos = this.offset + this.cutter.pending;
     for (let total = 0; total < budget; ) {
       const { bytesRead } = await this.fh!.read(buf, 0, READ_CHUNK, readPos);
-      if (bytesRead === 0) break;
+      if (bytesRead === 0) {
+        atEof = true;
+        break;
+      }
       readPos += bytesRead;
       total += bytesRead;
       moved = true;
@@ -150,6 +183,8 @@ export class FileTail implements Source {
       if (nowMs - this.partialSince >= PARTIAL_LINE_MS) moved = this.flushPartial(sink);
     }
     if (!moved && this.cutter.pending === 0) this.atEnd();
+    // A held partial line counts as more to read: it is completed (or taken whole) later.
+    this.behind = !atEof || this.size > readPos || this.cutter.pending > 0;
     return moved;
   }
 
@@ -158,10 +193,12 @@ export class FileTail implements Source {
     if (gz.at >= gz.lines.length) {
       this.atEnd();
       this.state = "done";
+      this.behind = false;
       return false;
     }
     const batch = gz.lines.slice(gz.at, gz.at + 50_000);
     gz.at += batch.length;
+    this.behind = true;
     // A compressed file has no byte offsets to resume from; its cursor counts lines instead.
     for (const text of batch) this.emitLine(sink, text, 1);
     return true;

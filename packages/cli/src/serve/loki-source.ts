@@ -53,6 +53,15 @@ export class LokiSource implements Source {
     return this.polled;
   }
 
+  get busy(): boolean {
+    return false;
+  }
+
+  /** Entries before the resume point have been read: the adapter's cursor is exact. */
+  settledBeforeMs(): number | undefined {
+    return this.progress ? Number(BigInt(this.progress.nextNs) / 1_000_000n) : undefined;
+  }
+
   cursor(): LokiCursor | undefined {
     return this.current;
   }

@@ -32,6 +32,14 @@ export function renderMetrics(m: MetricsInput): string {
     "Bytes of a followed file not read yet.",
     m.sources.filter((x) => x.lagBytes !== undefined).map((x) => [{ source: x.name }, x.lagBytes!]),
   );
+  const bySource = (pick: (x: SourceStatus) => number | undefined): Array<[Record<string, string>, number]> =>
+    m.sources.flatMap((x) => {
+      const v = pick(x);
+      return v === undefined ? [] : [[{ kind: x.kind, source: x.name }, v] as [Record<string, string>, number]];
+    });
+  metric("edgeproof_source_event_lag_seconds", "gauge", "Server clock minus the source's newest event time: clock skew plus delivery delay (negative: the producer's clock is ahead).", bySource((x) => x.eventLagSeconds));
+  metric("edgeproof_source_delivery_delay_seconds", "gauge", "Longest recent delay of a delivery: server clock on arrival minus its oldest event.", bySource((x) => x.deliveryDelaySeconds));
+  metric("edgeproof_source_late_events_total", "counter", "Events of the source that arrived behind the watermark and were not evaluated.", bySource((x) => x.late));
   metric("edgeproof_source_up", "gauge", "1 when the source is readable.", m.sources.map((x) => [{ kind: x.kind, source: x.name }, x.state === "error" || x.state === "missing" ? 0 : 1]));
   const incidents = new Map<string, number>();
   for (const e of m.store.matching({ from: Number.MIN_SAFE_INTEGER, to: Number.MAX_SAFE_INTEGER })) {

@@ -8,19 +8,18 @@ import { rcaHook } from "../sources/k8s.js";
 import { lokiClient } from "../sources/loki.js";
 import { Aggregator } from "./aggregator.js";
 import { createApp, type ServerState } from "./api.js";
+import { EventClock } from "./event-clock.js";
 import { EventHub } from "./event-hub.js";
-import { FileCursor, FileTail } from "./file-tail.js";
+import { FileCursor, FileTail, type ReadPause } from "./file-tail.js";
 import { LokiSource } from "./loki-source.js";
 import type { ServeSettings } from "./options.js";
-import type { Source } from "./sources.js";
+import type { LineSink, Source } from "./sources.js";
 import { StdinSource } from "./stdin-source.js";
 import { Store } from "./store.js";
 import { version } from "../../package.json";
 
 export const SERVER_VERSION: string = version;
 
-/** Quiet time before the watermark follows the wall clock, so incidents can close while no lines come. */
-const IDLE_ADVANCE_MS = 1_000;
 const POLL_MS = 250;
 /** How often open incidents are re-rendered (SSE `updated`). */
 const REFRESH_OPEN_MS = 2_000;
@@ -56,10 +55,11 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   const pipeline = agg.pipeline;
 
   const sources: Source[] = [];
+  const pause = readPauseHook(process.env.EDGEPROOF_TEST_PAUSE_READ);
   const addFile = (path: string) => {
     if (sources.some((x) => x.id === `file:${path}`)) return;
     const saved = FileCursor.safeParse(store.getCursor(`file:${path}`));
-    sources.push(new FileTail(path, saved.success ? saved.data : undefined));
+    sources.push(new FileTail(path, saved.success ? saved.data : undefined, pause));
   };
   const dirs: string[] = [];
   for (const input of s.inputs) {
@@ -80,8 +80,17 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   const features = ["incidents", "incident-detail", "summary", "timeseries", "annotations", "stream"];
   if (rca.hook) features.push("rca");
   if (s.loki) features.push("loki");
+  const feeds = new Map<Source, { clock: EventClock; sink: LineSink }>();
+  const feed = (src: Source) => {
+    let f = feeds.get(src);
+    if (!f) {
+      const clock = new EventClock(src.id, latenessMs, log);
+      feeds.set(src, (f = { clock, sink: agg.sinkFor(clock) }));
+    }
+    return f;
+  };
   const state: ServerState = {
-    sources: () => sources.map((x) => x.status()),
+    sources: () => sources.map((x) => ({ ...x.status(), ...feed(x).clock.status(Date.now()) })),
     ready: () => sources.every((x) => x.ready),
     stats: () => pipeline.stats,
     features,
@@ -98,21 +107,36 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
     clientId: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? "unknown",
   });
 
+  /**
+   * Event time only. While every source is caught up, idle time moves the watermark as far as every source's
+   * horizon allows (newest event + wall time since it arrived, bounded by its delivery delay or cursor; see
+   * EventClock), minus the lateness: incidents close after their cooldown in a quiet period, and a producer
+   * whose clock is off by a constant loses nothing. True when that closed incidents.
+   */
+  const idleAdvance = (now: number): boolean => {
+    if (!state.ready() || sources.some((x) => x.busy)) return false;
+    let horizon = Infinity;
+    for (const src of sources) horizon = Math.min(horizon, feed(src).clock.horizon(now, src.settledBeforeMs?.()));
+    const mark = horizon - latenessMs;
+    return Number.isFinite(mark) && mark > agg.watermark && agg.advance(mark);
+  };
+
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let idleSince: number | undefined;
   let lastRefresh = 0;
   let lastExpire = 0;
   let lastRescan = Date.now();
   const tick = async () => {
     const now = Date.now();
     let moved = false;
-    for (const src of sources) moved = (await src.poll(agg, now)) || moved;
-    if (moved) idleSince = undefined;
-    else idleSince ??= now;
-    if (idleSince !== undefined && now - idleSince >= IDLE_ADVANCE_MS && state.ready()) agg.advance(now - latenessMs);
+    for (const src of sources) {
+      const f = feed(src);
+      moved = (await src.poll(f.sink, now)) || moved;
+      f.clock.endPoll(Date.now(), src.busy);
+    }
+    const closed = idleAdvance(Date.now());
     const refresh = now - lastRefresh >= REFRESH_OPEN_MS;
-    if (moved || refresh) agg.commit(sources.map((x) => [x.id, x.cursor()]), refresh);
+    if (moved || closed || refresh) agg.commit(sources.map((x) => [x.id, x.cursor()]), refresh);
     if (refresh) lastRefresh = now;
     if (now - lastExpire >= EXPIRE_EVERY_MS) {
       lastExpire = now;
@@ -180,6 +204,12 @@ async function k8sRca(s: ServeSettings, log: Log): Promise<{ hook: PipelineOptio
   }, s.k8sRefreshMs);
   timer.unref();
   return { hook: (input) => current!(input), stop: () => clearInterval(timer) };
+}
+
+/** EDGEPROOF_TEST_PAUSE_READ=BYTES:MS: tests stall the file reader mid-backlog (see ReadPause). */
+function readPauseHook(v: string | undefined): ReadPause | undefined {
+  const m = v ? /^(\d+):(\d+)$/.exec(v) : null;
+  return m ? { afterBytes: Number(m[1]), ms: Number(m[2]) } : undefined;
 }
 
 function isDir(p: string): boolean {

@@ -20,6 +20,10 @@ export class StdinSource implements Source {
     return true;
   }
 
+  get busy(): boolean {
+    return this.queue.length > 0;
+  }
+
   cursor(): undefined {
     return undefined;
   }

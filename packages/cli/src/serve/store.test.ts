@@ -49,6 +49,27 @@ describe("Store", () => {
     expect(store.incidentCount).toBe(1);
   });
 
+  it("lets a replay replace a closed incident it closed differently, never with less, and reports it as updated", async () => {
+    const w = (inc: Incident) => store.commit(() => store.upsertIncident(inc));
+    // Closed too early by an earlier process (254 requests); the replay after a restart saw all 420.
+    const early = at(base, "2026-11-20T10:01:00.000Z", 254, "closed");
+    const replayed = { ...at(base, "2026-11-20T10:03:00.000Z", 420, "closed"), proof: "proof over 420 requests" };
+    expect(w(early)).toBe("closed");
+    // The same closed incident again, read back across a reopen of the store: nothing to publish.
+    await store.close();
+    store = new Store(dir);
+    expect(w(early)).toBe("unchanged");
+    expect(w(replayed)).toBe("updated");
+    expect(store.getIncident(base.id)).toEqual(replayed);
+    expect(w(replayed)).toBe("unchanged");
+    // A partial replay (fewer requests) never overwrites what is stored, nor does an open copy.
+    expect(w(at(base, "2026-11-20T10:02:00.000Z", 300, "closed"))).toBe("unchanged");
+    expect(w(at(base, "2026-11-20T10:05:00.000Z", 500))).toBe("unchanged");
+    expect(store.getIncident(base.id)!.metrics.requests).toBe(420);
+    const listed = store.listIncidents({ from: 0, to: Date.parse("2027-01-01T00:00:00Z") }, 10);
+    expect(listed.items.map((i) => [i.id, i.metrics.requests])).toEqual([[base.id, 420]]);
+  });
+
   it("lists overlapping windows newest first, pages without gaps, and finds long incidents that started before `from`", () => {
     store.commit(() => {
       for (let i = 0; i < 25; i++) {

@@ -76,22 +76,37 @@ export class Store {
    * Writes an incident unless the stored copy is already as far along: a closed incident is never reopened
    * and a window never shrinks. That makes replaying a source after a restart idempotent (same ids, no
    * duplicates, no regressions). Call inside commit().
+   *
+   * A closed incident does change when a replay after a restart closes it differently, with at least as many
+   * requests: the replay is deterministic and saw at least what the earlier process did (which may have
+   * dropped events as late, or closed the incident before they came), so it is what `edgeproof run` over
+   * the same input gives. That is published as `updated`.
    */
   upsertIncident(inc: Incident): UpsertResult {
     const prev = this.incidents.get(inc.id);
     const startMs = Date.parse(inc.window.start);
     const endMs = Date.parse(inc.window.end);
     if (prev) {
-      if (prev.status === "closed") return "unchanged";
+      if (prev.status === "closed") {
+        if (inc.status !== "closed" || inc.metrics.requests < prev.metrics.requests || JSON.stringify(prev) === JSON.stringify(inc)) return "unchanged";
+        this.put(inc, startMs, endMs, prev);
+        return "updated";
+      }
       const prevEnd = Date.parse(prev.window.end);
       if (inc.status === "open" && (endMs < prevEnd || sameFacts(prev, inc))) return "unchanged";
     }
+    this.put(inc, startMs, endMs, prev);
+    if (!prev) return inc.status === "closed" ? "closed" : "opened";
+    return inc.status === "closed" ? "closed" : "updated";
+  }
+
+  private put(inc: Incident, startMs: number, endMs: number, prev: Incident | undefined): void {
+    // The id fixes the open time, but the window's start is rendered from the events: drop a stale index key.
+    if (prev && prev.window.start !== inc.window.start) this.byStart.removeSync([Date.parse(prev.window.start), inc.id]);
     this.incidents.putSync(inc.id, inc);
     this.byStart.putSync([startMs, inc.id], indexEntry(inc, endMs));
     const span = endMs - startMs;
     if (span > this.maxSpanMs) this.meta.putSync("maxSpanMs", span);
-    if (!prev) return inc.status === "closed" ? "closed" : "opened";
-    return inc.status === "closed" ? "closed" : "updated";
   }
 
   getIncident(id: string): Incident | undefined {

@@ -115,6 +115,11 @@ export class Pipeline {
     return s;
   }
 
+  /** Event time before which a new event is late: the newest event time − allowed lateness, or an advance()'s. */
+  get watermark(): number {
+    return this.buffer.watermark;
+  }
+
   private readonly redactor: Redactor;
   private readonly resolver: ClientResolver | undefined;
   private readonly proxyHint = new ProxyHintCounter();

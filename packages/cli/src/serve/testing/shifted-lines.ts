@@ -8,7 +8,12 @@ const STAMP = /\[(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) \+0000\]/;
 export function shiftedDemoLines(filter: (line: string) => boolean, startMs: number): string[] {
   const lines = readFileSync(`${REPO}fixtures/demo/access.log`, "utf8").split("\n").filter((l) => l && filter(l));
   const t0 = stampMs(lines[0]);
-  return lines.map((l) => l.replace(STAMP, clfStamp(startMs + stampMs(l) - t0)));
+  return lines.map((l) => restamp(l, startMs + stampMs(l) - t0));
+}
+
+/** The line with its time replaced by `ms` (to the second, as nginx writes it). */
+export function restamp(line: string, ms: number): string {
+  return line.replace(STAMP, clfStamp(ms));
 }
 
 function stampMs(line: string): number {

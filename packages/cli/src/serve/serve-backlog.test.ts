@@ -59,7 +59,7 @@ describe("edgeproof serve catching up on a backlog", () => {
         const lastMs = Date.parse((await status()).newestEvent);
         appendFileSync(log, restamp(last, lastMs + 1_800_000) + "\n");
         await eventually(async () => ((await status()).linesRead === LINES + 1 ? true : undefined), 10_000, "the last line read");
-        const expected = runFacts([log]);
+        const expected = await runFacts([log]);
         expect(expected.length).toBeGreaterThan(10);
         // The last line's commit may be a poll away; a mismatch that stays is reported by the assertion below.
         await eventually(async () => (JSON.stringify(await servedFacts(srv.url)) === JSON.stringify(expected) ? true : undefined), 10_000).catch(() => undefined);

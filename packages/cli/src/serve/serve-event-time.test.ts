@@ -76,7 +76,7 @@ describe.concurrent("edgeproof serve keeps event time when the producer's clock 
 
       const served = await servedFacts(srv.url);
       expect(served.length).toBeGreaterThan(1);
-      expect(served).toEqual(runFacts([s.log, "--rules", s.pack]));
+      expect(served).toEqual(await runFacts([s.log, "--rules", s.pack]));
     } finally {
       await srv.stop();
       rmSync(s.dir, { recursive: true, force: true });
@@ -112,7 +112,7 @@ describe.concurrent("edgeproof serve keeps event time when the producer's clock 
       // Each batch's newest line is fresh: the clock is right, so there is nothing to warn about.
       expect(srv.stderr()).not.toMatch(/warning:/);
       await allClosedByIdleTime(srv.url);
-      expect(await servedFacts(srv.url)).toEqual(runFacts([s.log, "--rules", s.pack]));
+      expect(await servedFacts(srv.url)).toEqual(await runFacts([s.log, "--rules", s.pack]));
     } finally {
       await srv.stop();
       rmSync(s.dir, { recursive: true, force: true });
@@ -157,7 +157,7 @@ describe.concurrent("edgeproof serve keeps event time when the producer's clock 
       expect(sse).not.toMatch(/event: (opened|updated|closed)/);
       expect((await incidents(srv.url)).map((i) => i.id).sort()).toEqual(closed.map((i) => i.id).sort());
       expect((await sourceStatus(srv.url)).late).toBe(0);
-      expect(await servedFacts(srv.url)).toEqual(runFacts([s.log, "--rules", s.pack]));
+      expect(await servedFacts(srv.url)).toEqual(await runFacts([s.log, "--rules", s.pack]));
     } finally {
       await srv.stop();
       rmSync(s.dir, { recursive: true, force: true });

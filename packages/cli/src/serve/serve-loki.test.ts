@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LokiApiTestServer } from "../../../loki-adapter/src/testing/index.js";
-import { eventually, spawnServe } from "./testing/spawn-serve.js";
-import { shiftedDemoLines } from "./testing/shifted-lines.js";
+import { FaultProxy, LokiApiTestServer } from "../../../loki-adapter/src/testing/index.js";
+import { quickCooldownPack, runFacts, servedFacts } from "./testing/compare-run.js";
+import { eventually, sleep, spawnServe } from "./testing/spawn-serve.js";
+import { restamp, shiftedDemoLines } from "./testing/shifted-lines.js";
 
 const STAMP = /\[(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) \+0000\]/;
 const tsNs = (line: string) => String(BigInt(Date.parse(STAMP.exec(line)![0].replace(STAMP, "$2 $1 $3 $4:$5:$6 GMT"))) * 1_000_000n);
@@ -67,4 +68,59 @@ describe("edgeproof serve polling Loki", () => {
       await srv.stop();
     }
   });
+});
+
+// Loki behind a proxy that holds every answer 1.1 s, with pages of 20 entries: each pull takes seconds.
+describe("edgeproof serve polling a slow Loki", () => {
+  it("pages that take over a second and entries shipped in bursts: nothing is late, a quiet period closes the incidents, the result is `edgeproof run`'s", async () => {
+    const loki = new LokiApiTestServer({ maxEntriesPerQuery: 20 });
+    await loki.listen();
+    const proxy = new FaultProxy(() => loki.url, () => ({ kind: "delay", ms: 1_100 }));
+    const proxyUrl = await proxy.listen();
+    const dir = mkdtempSync(join(tmpdir(), "edgeproof-loki-slow-"));
+    const pack = quickCooldownPack(dir);
+    const query = '{job="nginx"}';
+    // Entries a microsecond apart within their second, as a shipper stamps them: Loki cannot page through more
+    // entries on one nanosecond than fit in one page.
+    const push = (lines: string[]) =>
+      expect(loki.push([{ stream: { job: "nginx", host: "shop.example.com" }, values: lines.map((l, i) => [String(BigInt(tsNs(l)) + BigInt(i) * 1000n), l] as [string, string]) }]).status).toBe(204);
+    const user = shiftedDemoLines((l) => l.startsWith("100.64.0.107 "), 0);
+    const probes = shiftedDemoLines((l) => l.startsWith("203.0.113.7 "), 0);
+    const started = Date.now();
+    const srv = await spawnServe(["--loki", proxyUrl, "--query", query, "--loki-interval", "1s", "--data-dir", join(dir, "data"), "--rules", pack, "--rate-limit", "1000"]);
+    const status = async () => ((await (await fetch(`${srv.url}/api/capabilities`)).json()) as any).sources[0];
+    const items = async () => ((await (await fetch(`${srv.url}/api/incidents?limit=1000&from=0&to=${Date.now() + 86_400_000}`)).json()) as any).items as any[];
+    try {
+      // A shipper pushing every 2.5 s what was logged since, one request per 0.5 s; the probes in the second burst.
+      let pushed = 0;
+      let u = 0;
+      for (let burst = 1; burst <= 4; burst++) {
+        const lines: string[] = [];
+        for (let i = 0; i < 5; i++) {
+          const t = Date.now();
+          lines.push(restamp(user[u++], t));
+          if (burst === 2) lines.push(...probes.slice(i * 12, i * 12 + 12).map((l) => restamp(l, t)));
+          await sleep(500);
+        }
+        push(lines);
+        pushed += lines.length;
+      }
+      await eventually(async () => {
+        const l = await items();
+        return l.length > 0 && l.every((i) => i.status === "closed") && (await status()).linesRead === pushed ? true : undefined;
+      }, 45_000, "every entry read and the incidents closed by the quiet period");
+      push([restamp(user[u++], Date.now()), restamp(user[u++], Date.now() + 1_000)]);
+      pushed += 2;
+      await eventually(async () => ((await status()).linesRead === pushed ? true : undefined), 30_000, "the last entries read");
+      expect(await status()).toMatchObject({ kind: "loki", late: 0 });
+      expect(proxy.log.length).toBeGreaterThan(8);
+      const range = ["--since", new Date(started - 60_000).toISOString(), "--until", new Date(Date.now() + 60_000).toISOString()];
+      expect(await servedFacts(srv.url)).toEqual(await runFacts(["--loki", loki.url, "--query", query, ...range, "--rules", pack]));
+    } finally {
+      await srv.stop();
+      await proxy.close();
+      await loki.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

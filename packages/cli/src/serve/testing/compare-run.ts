@@ -1,6 +1,7 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { CLI, REPO } from "./spawn-serve.js";
 
 /** What must match between a served incident and the batch run's: id, status and every metric. */
@@ -13,10 +14,13 @@ export async function servedFacts(url: string): Promise<string[]> {
   return full.map(facts).sort();
 }
 
-/** `edgeproof run … --format json` over the same input, as comparable lines, sorted. */
-export function runFacts(args: string[]): string[] {
-  const out = execFileSync(process.execPath, [CLI, "run", ...args, "--format", "json"], { cwd: REPO, maxBuffer: 256 << 20 }).toString();
-  return (JSON.parse(out).incidents as any[]).map(facts).sort();
+/**
+ * `edgeproof run … --format json` over the same input, as comparable lines, sorted. Asynchronous, so that
+ * servers in the test process (a Loki test server) keep answering it.
+ */
+export async function runFacts(args: string[]): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, "run", ...args, "--format", "json"], { cwd: REPO, maxBuffer: 256 << 20 });
+  return (JSON.parse(stdout).incidents as any[]).map(facts).sort();
 }
 
 /**

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { metricValue, quickCooldownPack, runFacts, servedFacts } from "./testing/compare-run.js";
+import { openStream } from "./testing/event-stream.js";
 import { eventually, sleep, spawnServe } from "./testing/spawn-serve.js";
 import { restamp, shiftedDemoLines } from "./testing/shifted-lines.js";
 
@@ -29,6 +30,22 @@ const allClosedByIdleTime = (url: string) =>
     return items.length > 0 && items.every((i) => i.status === "closed") ? items : undefined;
   }, 30_000, "incidents closed by a quiet period");
 
+/**
+ * Writes the probes `perAppend` at a time, each append with one of the user's requests, stamped by the
+ * producer's clock when written, `gapMs` apart. Returns the number of lines written.
+ */
+async function writeLive(log: string, producer: () => number, perAppend: number, gapMs: number): Promise<number> {
+  let written = 0;
+  for (let i = 0; i * perAppend < PROBES.length; i++) {
+    const t = producer();
+    const lines = [restamp(USER[i], t), ...PROBES.slice(i * perAppend, (i + 1) * perAppend).map((l) => restamp(l, t))];
+    appendFileSync(log, lines.join("\n") + "\n");
+    written += lines.length;
+    await sleep(gapMs);
+  }
+  return written;
+}
+
 const linesRead = (url: string, n: number) => eventually(async () => ((await metricValue(url, "edgeproof_lines_read_total")) === n ? true : undefined), 15_000, `${n} lines read`);
 
 // Real `edgeproof serve` processes following files that the test writes as a producer would. Each case runs
@@ -44,15 +61,8 @@ describe.concurrent("edgeproof serve keeps event time when the producer's clock 
     const producer = () => Date.now() + offsetMs;
     try {
       const first = Date.now();
-      let written = 0;
       // About 3 s of traffic written as it happens: the user's requests, the probes among them.
-      for (let i = 0; i * 8 < PROBES.length; i++) {
-        const t = producer();
-        const lines = [restamp(USER[i], t), ...PROBES.slice(i * 8, i * 8 + 8).map((l) => restamp(l, t))];
-        appendFileSync(s.log, lines.join("\n") + "\n");
-        written += lines.length;
-        await sleep(400);
-      }
+      let written = await writeLive(s.log, producer, 8, 400);
       await allClosedByIdleTime(srv.url);
       // Deliveries lagging beyond the lateness for 10 s are warned about; keep writing that long.
       await sleep(Math.max(0, first + 10_500 - Date.now()));
@@ -124,37 +134,19 @@ describe.concurrent("edgeproof serve keeps event time when the producer's clock 
     const producer = () => Date.now() - 30_000;
     let srv = await spawnServe(s.args);
     try {
-      let written = 0;
-      for (let i = 0; i * 15 < PROBES.length; i++) {
-        const t = producer();
-        const lines = [restamp(USER[i], t), ...PROBES.slice(i * 15, i * 15 + 15).map((l) => restamp(l, t))];
-        appendFileSync(s.log, lines.join("\n") + "\n");
-        written += lines.length;
-        await sleep(300);
-      }
+      let written = await writeLive(s.log, producer, 15, 300);
       const closed = await allClosedByIdleTime(srv.url);
       await srv.kill9();
       appendFileSync(s.log, [0, 1, 2].map((i) => restamp(USER[30 + i], producer())).join("\n") + "\n");
       written += 3;
       srv = await spawnServe(s.args);
-      const stream = await fetch(`${srv.url}/api/stream`);
-      const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
-      let sse = "";
-      const pump = (async () => {
-        for (;;) {
-          const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-          if (done) return;
-          sse += value;
-        }
-      })();
+      const stream = await openStream(srv.url);
       await linesRead(srv.url, written);
       await allClosedByIdleTime(srv.url);
       await sleep(1_000);
-      await reader.cancel();
-      await pump;
-      expect(sse).toContain("event: ready");
+      await stream.close();
       // The replay rebuilt and closed the same incidents: nothing changed, so nothing is published.
-      expect(sse).not.toMatch(/event: (opened|updated|closed)/);
+      expect(stream.events.map((e) => e.event)).toEqual(["ready"]);
       expect((await incidents(srv.url)).map((i) => i.id).sort()).toEqual(closed.map((i) => i.id).sort());
       expect((await sourceStatus(srv.url)).late).toBe(0);
       expect(await servedFacts(srv.url)).toEqual(await runFacts([s.log, "--rules", s.pack]));

@@ -4,34 +4,9 @@ import { tmpdir } from "node:os";
 import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStream } from "./testing/event-stream.js";
 import { CLI, REPO, eventually, spawnServe, type ServeProcess } from "./testing/spawn-serve.js";
 import { shiftedDemoLines } from "./testing/shifted-lines.js";
-
-/** Reads Server-Sent Events from /api/stream into a list as they arrive. */
-async function openStream(url: string) {
-  const ctrl = new AbortController();
-  const res = await fetch(`${url}/api/stream`, { signal: ctrl.signal });
-  expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
-  const events: Array<{ event: string; data: any }> = [];
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = "";
-  const pump = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      buf += value;
-      let cut: number;
-      while ((cut = buf.indexOf("\n\n")) >= 0) {
-        const block = buf.slice(0, cut);
-        buf = buf.slice(cut + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) events.push({ event, data: JSON.parse(data) });
-      }
-    }
-  })();
-  return { events, close: () => (ctrl.abort(), pump) };
-}
 
 // A followed file in a temp dir, written to while the server runs, as nginx would.
 describe("edgeproof serve following a growing, rotating log", () => {
@@ -72,8 +47,8 @@ describe("edgeproof serve following a growing, rotating log", () => {
       expect(opened.data.id).toMatch(/^[0-9a-f]{12}$/);
       const stored = await list();
       expect(stored.map((i) => i.id)).toContain(opened.data.id);
-      // Traffic 90 s later moves event time past the probes' cooldowns (60 s): they close. (The second line
-      // raises the watermark past the first; the wall clock alone does not close incidents, see README.)
+      // Traffic 90 s later moves event time past the probes' cooldowns (60 s): they close at once, without
+      // waiting out the cooldown in idle time (the second line raises the watermark past the first).
       appendFileSync(log, [...normal(1, Date.now() + 90_000), ...normal(1, Date.now() + 95_000)].join("\n") + "\n");
       const closed = await eventually(async () => stream.events.find((e) => e.event === "closed" && e.data.key.clientIp === "203.0.113.7"), 15_000, "a closed event");
       expect(closed.data.status).toBe("closed");

@@ -32,6 +32,13 @@ describe("serve settings", () => {
       writeFileSync(bad, "port: 9000\nretension: 2d\n");
       expect(() => resolveSettings([], { config: bad }, {})).toThrow(/Unrecognized key: "retension"/);
       expect(() => resolveSettings([], { retention: "a week" }, {})).toThrow(/--retention must be a duration/);
+      const proxied = join(dir, "proxied.yaml");
+      writeFileSync(proxied, "clientIp:\n  from: forwarded\n  trustedProxies: [10.0.0.0/8, 2001:db8::/32]\nnginxLogFormat: '$remote_addr [$time_local] \"$request\" $status'\n");
+      const p = resolveSettings([], { config: proxied }, {});
+      expect(p).toMatchObject({ clientIp: "forwarded", trustedProxies: "10.0.0.0/8,2001:db8::/32", nginxLogFormat: '$remote_addr [$time_local] "$request" $status' });
+      expect(resolveSettings([], { config: proxied, trustedProxies: "192.168.0.0/16" }, {}).trustedProxies).toBe("192.168.0.0/16");
+      writeFileSync(bad, "clientIp:\n  from: header\n");
+      expect(() => resolveSettings([], { config: bad }, {})).toThrow(/clientIp\.from/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { serve as nodeServe, type ServerType } from "@hono/node-server";
 import type { IncomingMessage } from "node:http";
 import type { PipelineOptions } from "@edgeproof/engine";
-import { pipelineOptions } from "../commands/run.js";
+import { pipelineOptions, proxyHint } from "../commands/run.js";
 import { resolveInputs } from "../input/read-sources.js";
 import { rcaHook } from "../sources/k8s.js";
 import { lokiClient } from "../sources/loki.js";
@@ -148,11 +148,18 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
       for (const d of dirs) for (const f of resolveInputs([d])) addFile(f.name);
     }
   };
+  let hinted = false;
   const loop = () => {
     if (stopped) return;
     const before = pipeline.stats.lines;
     tick().then(
       () => {
+        // Said once: while the balancer is every user's address, no per-client incident means much.
+        const hint = hinted ? undefined : proxyHint(pipeline.stats);
+        if (hint) {
+          hinted = true;
+          log(hint);
+        }
         if (!stopped) timer = setTimeout(loop, pipeline.stats.lines > before ? 0 : POLL_MS);
       },
       (err) => {

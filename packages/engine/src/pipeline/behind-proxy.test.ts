@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generate } from "../../../../bench/gen/generate.js";
 import { loadProbeLists } from "../../../../bench/gen/lists.js";
@@ -89,5 +90,29 @@ describe("clients behind a balancer, with --trusted-proxies", () => {
     expect([...keyed].every((k) => BALANCERS.includes(k!))).toBe(true);
     expect(untrusted.stats.proxyHint).toMatchObject({ header: "X-Forwarded-For", share: 1, addresses: 2 });
     expect(BALANCERS).toContain(untrusted.stats.proxyHint!.remoteAddr);
+  });
+});
+
+describe("determinism with a compiled format and trusted proxies", () => {
+  const text = behindBalancer((i) => (i % 5 === 0 ? "1.2.3.4" : undefined));
+  const chunked = (cuts: number[]) => {
+    const p = new Pipeline({ packs, host: "shop.example.com", customFormat, ...trusted });
+    let at = 0;
+    for (const c of [...cuts].sort((a, b) => a - b)) {
+      p.pushText(text.slice(at, c), { file: "access.log" });
+      at = c;
+    }
+    p.pushText(text.slice(at), { file: "access.log" });
+    p.endText({ file: "access.log" });
+    return JSON.stringify({ incidents: p.flush(), stats: p.stats });
+  };
+  const whole = chunked([]);
+
+  it("any chunking of the text gives byte-identical incidents and stats", () => {
+    expect(JSON.parse(whole).incidents.length).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: text.length }), { maxLength: 30 }), (cuts) => chunked(cuts) === whole),
+      { numRuns: 6 },
+    );
   });
 });

@@ -73,6 +73,12 @@ describe("HAProxy option httplog (elastic/integrations haproxy pipeline tests, c
     expect(e.status).toBe(404);
   });
 
+  it("a relay's RFC 3339 syslog header in front is not taken for the client", () => {
+    // The documentation's example line as rsyslog's RSYSLOG_FileFormat template writes it.
+    const r = parseLine(`2009-02-06T12:14:14.655000+00:00 localhost haproxy[14389]: ${lines("haproxy-elastic-integrations.log")[2].split(": ").slice(1).join(": ")}`, { line: 1 });
+    expect(r.ok && r.event).toMatchObject({ clientIp: "10.0.1.2", status: 200, path: "/index.html" });
+  });
+
   it("crowdsec's lines: SSL frontends (~), five timers", () => {
     expect(crowdsec[0]).toMatchObject({ clientIp: "117.136.40.129", status: 200, bytes: 739, requestTime: 0.173, path: "/xxx/xxx" });
     expect(crowdsec[0].upstream).toMatchObject({ name: "xx_server_https", flags: "--NN", attempts: [{ addr: "xxx_node_8002", connectTime: 0, headerTime: 0.003 }] });

@@ -42,7 +42,8 @@ export function parseHaproxy(line: string): DraftResult {
   if (status === undefined || status > 999) return fail("bad-status", String(head[t + 1]).slice(0, 40));
 
   const draft = newDraft(base + ms, status);
-  const peer = line.slice(0, open);
+  // The last token before the date: whatever header a relay put in front (RFC 3339 syslog) is not the client.
+  const peer = line.slice(line.lastIndexOf(" ", open - 1) + 1, open);
   const port = peer.lastIndexOf(":");
   // `client:port`, IPv6 without brackets (`2001:db8::1:4711`): the port is always the last part.
   draft.clientIp = dash(port > 0 ? peer.slice(0, port) : peer);

@@ -207,8 +207,9 @@ export function compileNginxLogFormat(spec: string): CompiledFormat {
   const after = parts.map((_, k) => (k + 1 < parts.length ? parts[k + 1].before : tail));
   const decode = t.escape === "none" ? (s: string) => s : (s: string) => decodeLogged(s);
   const raw = t.escape === "none" ? literalRequest : (s: string) => s;
-  // nginx writes an unset variable as `-` with default escaping and as "" with json/none.
-  const unset = t.escape === "default" ? (s: string) => s === "-" : (s: string) => s === "";
+  // nginx writes an unset variable as `-` with default escaping and as "" with json/none; some variables
+  // (`$upstream_*`) spell their own absence `-` in every mode.
+  const unset = t.escape === "default" ? (s: string) => s === "-" : (s: string) => s === "" || s === "-";
   const bounds = new Array<number>(parts.length * 2).fill(0);
   const values: Values = newValues();
   let steps = 0;

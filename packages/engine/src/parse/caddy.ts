@@ -24,7 +24,8 @@ function header(h: JsonObject | undefined, name: string): string | undefined {
  * Caddy's JSON access log (caddyserver.com/docs/caddyfile/directives/log): `ts` in epoch seconds (or an
  * ISO string with a time_format), `request.{client_ip, remote_ip, host, method, uri, proto, headers}`,
  * `status`, `size`, `bytes_read`, `duration` in seconds, `user_id`. The client is `client_ip`, which Caddy
- * already resolved through its own `trusted_proxies` (falling back to `remote_ip` before 2.7); headers are
+ * already resolved through its own `trusted_proxies` (falling back to `remote_ip` before 2.7; a different
+ * `remote_ip` is the proxy it came via); headers are
  * arrays of values. `status` 0 means Caddy wrote no response (a handler that returned nothing).
  */
 export function caddyJson(o: JsonObject): DraftResult {
@@ -36,6 +37,9 @@ export function caddyJson(o: JsonObject): DraftResult {
   const h = typeof r.headers === "object" && r.headers !== null ? (r.headers as JsonObject) : undefined;
   const d = newDraft(ts, status);
   d.clientIp = str(r, "client_ip") ?? str(r, "remote_ip");
+  // Caddy resolved client_ip through its trusted_proxies: remote_ip is the proxy the request came via.
+  const peer = str(r, "remote_ip");
+  if (peer !== undefined && d.clientIp !== undefined && peer !== d.clientIp) d.via = [peer];
   d.host = str(r, "host");
   const uri = str(r, "uri") ?? "";
   const req = parseRequest(literalRequest(`${str(r, "method") ?? ""} ${uri} ${str(r, "proto") ?? ""}`.trim()));

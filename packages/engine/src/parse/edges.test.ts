@@ -30,7 +30,9 @@ describe("Caddy JSON access log (crowdsecurity/hub .tests/caddy-logs)", () => {
     expect(ev[0]).toMatchObject({ clientIp: "127.0.0.1", host: "127.0.0.1:8080", method: "GET", path: "/", protocol: "HTTP/1.0", status: 0, bytes: 0, userAgent: "curl/7.74.0", forwardedFor: "127.0.0.1" });
     expect(iso(ev[0])).toBe("2023-09-04T15:19:51.756Z");
     expect(ev[0].clientHeaders).toEqual({ forwarded: "for=127.0.0.1", xRealIp: "127.0.0.1", cfConnectingIp: undefined, trueClientIp: undefined });
+    expect(ev[0].via).toEqual(["172.17.0.1"]);
     expect(ev[3].clientIp).toBe("172.17.0.1");
+    expect(ev[3].via).toBeUndefined();
     expect(ev[3].forwardedFor).toBeUndefined();
   });
 

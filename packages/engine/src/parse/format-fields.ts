@@ -97,6 +97,9 @@ export function toDraft(v: Values): DraftResult {
   if (status === undefined || status > 999) return fail("bad-status", `status: ${String(statusText).slice(0, 40)}`);
   const d = newDraft(ts, status);
   d.clientIp = first(v, "remote_addr", "realip_remote_addr", "proxy_protocol_addr");
+  // nginx's realip module already replaced $remote_addr: the address that connected is the proxy it came via.
+  const peer = v[S.realip_remote_addr];
+  if (peer !== undefined && d.clientIp !== undefined && peer !== d.clientIp) d.via = [peer];
   d.remoteUser = v[S.remote_user];
   d.host = first(v, "host", "http_host", "server_name");
   d.forwardedFor = first(v, "http_x_forwarded_for", "proxy_add_x_forwarded_for");

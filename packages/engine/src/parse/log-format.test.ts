@@ -82,6 +82,12 @@ describe("--nginx-log-format: public log_format strings read their own lines", (
     expect(none.requestTime).toBe(0.5);
   });
 
+  it("$realip_remote_addr next to a $remote_addr nginx already resolved is the proxy the request came via", () => {
+    const f = '$remote_addr $realip_remote_addr [$time_local] "$request" $status';
+    expect(parseWith(f, '203.0.113.9 10.0.0.5 [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200')).toMatchObject({ clientIp: "203.0.113.9", via: ["10.0.0.5"] });
+    expect(parseWith(f, '203.0.113.9 203.0.113.9 [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200').via).toBeUndefined();
+  });
+
   it("a line that does not fit is rejected, not guessed", () => {
     const custom = compileLogFormat(doc.formats[1].format);
     const r = parseLine('1.2.3.4 - - [01/Jan/2024:00:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl"', { line: 7, custom });

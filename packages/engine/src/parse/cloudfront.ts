@@ -4,8 +4,9 @@ import { parseIso8601 } from "./time.js";
 import { floatOrUndef, intOrUndef } from "./upstream.js";
 
 /**
- * The documented column order of CloudFront standard (legacy) logs; new columns are only ever appended,
- * so a line is read by position and the file's `#Fields:` header needs no state between lines.
+ * The documented column order of CloudFront standard (legacy) logs; new columns are only ever appended.
+ * Standard logging v2 lets a distribution choose its fields, and its file's `#Fields:` header names them:
+ * when the caller keeps a W3cState per file, that header's order is used for the lines after it.
  */
 const COLUMNS = [
   "date", "time", "x-edge-location", "sc-bytes", "c-ip", "cs-method", "cs(Host)", "cs-uri-stem", "sc-status",
@@ -14,9 +15,26 @@ const COLUMNS = [
   "x-edge-response-result-type", "cs-protocol-version", "fle-status", "fle-encrypted-fields", "c-port",
   "time-to-first-byte", "x-edge-detailed-result-type",
 ] as const;
-const COL = Object.fromEntries(COLUMNS.map((c, i) => [c, i])) as Record<(typeof COLUMNS)[number], number>;
+type Column = (typeof COLUMNS)[number];
+type Columns = Record<Column, number>;
+const DEFAULT = Object.fromEntries(COLUMNS.map((c, i) => [c, i])) as Columns;
 /** Through time-taken: older distributions log no more than that. */
-const MIN_COLUMNS = COL["time-taken"] + 1;
+const MIN_COLUMNS = DEFAULT["time-taken"] + 1;
+
+/** What one file's `#Fields:` header said; the caller keeps one per file (ParseContext.w3c). */
+export interface W3cState {
+  columns?: Columns;
+  /** Columns a line must have: one past the last column read. */
+  width?: number;
+}
+
+/** Column positions named by a `#Fields:` header (absent ones -1), matched without regard to case. */
+function columnsOf(header: string): { columns: Columns; width: number } {
+  const names = header.slice("#Fields:".length).trim().split(/\s+/).map((n) => n.toLowerCase());
+  const columns = Object.fromEntries(COLUMNS.map((c) => [c, names.indexOf(c.toLowerCase())])) as Columns;
+  const width = Math.max(columns.date, columns.time, columns["sc-status"]) + 1;
+  return { columns, width };
+}
 
 /** CloudFront percent-encodes spaces and some characters in the user agent and referer (`%20`). */
 function unescape(v: string | undefined): string | undefined {
@@ -36,10 +54,15 @@ function unescape(v: string | undefined): string | undefined {
  * (the viewer left before a response) is status 0. An edge `Error` result keeps its detailed type
  * (`OriginDnsError`, `OriginConnectError`...) as the upstream's flags: the origin is not named in the log.
  */
-export function parseCloudFront(line: string): DraftResult {
-  if (line.charCodeAt(0) === 35) return fail("not-access-log", "CloudFront log header");
+export function parseCloudFront(line: string, state?: W3cState): DraftResult {
+  if (line.charCodeAt(0) === 35) {
+    if (state && line.startsWith("#Fields:")) Object.assign(state, columnsOf(line));
+    return fail("not-access-log", "CloudFront log header");
+  }
+  const COL = state?.columns ?? DEFAULT;
+  const min = state?.width ?? MIN_COLUMNS;
   const f = line.split("\t");
-  if (f.length < MIN_COLUMNS) return fail("truncated", `${f.length} tab-separated fields, CloudFront writes at least ${MIN_COLUMNS}`);
+  if (f.length < min) return fail("truncated", `${f.length} tab-separated fields, CloudFront writes at least ${min}`);
   const ts = parseIso8601(`${f[COL.date]}T${f[COL.time]}Z`);
   if (Number.isNaN(ts)) return fail("bad-timestamp", `${f[COL.date]} ${f[COL.time]}`.slice(0, 40));
   const status = intOrUndef(f[COL["sc-status"]]);
@@ -48,7 +71,7 @@ export function parseCloudFront(line: string): DraftResult {
   d.clientIp = dash(f[COL["c-ip"]]);
   d.host = dash(f[COL["x-host-header"]]) ?? dash(f[COL["cs(Host)"]]);
   const query = dash(f[COL["cs-uri-query"]]);
-  const req = parseRequest(literalRequest(`${f[COL["cs-method"]]} ${f[COL["cs-uri-stem"]]}${query === undefined ? "" : `?${query}`} ${f[COL["cs-protocol-version"]] ?? "HTTP/1.1"}`));
+  const req = parseRequest(literalRequest(`${f[COL["cs-method"]] ?? ""} ${f[COL["cs-uri-stem"]] ?? ""}${query === undefined ? "" : `?${query}`} ${f[COL["cs-protocol-version"]] ?? "HTTP/1.1"}`));
   setRequest(d, req);
   d.protocol = dash(f[COL["cs-protocol-version"]]);
   d.bytes = intOrUndef(f[COL["sc-bytes"]]);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { HTTPEvent } from "../event/http-event.js";
+import { Pipeline } from "../pipeline/pipeline.js";
 import { detectFamily, parseLine } from "./index.js";
 
 const fixtures = new URL("../../../../fixtures/parse/edges/", import.meta.url);
@@ -113,5 +114,26 @@ describe("CloudFront standard logs (elastic/integrations aws cloudfront_logs pip
     expect(ev[7].status).toBe(0);
     expect(ev[6]).toMatchObject({ method: "POST", query: "source=global" });
     expect(ev[8].forwardedFor).toBe("81.2.69.142,216.160.83.56");
+  });
+
+  it("a file whose #Fields header orders or selects columns otherwise (standard logging v2) is read by that header", () => {
+    // The same file with its columns reversed and the cookie and TLS columns dropped, header and lines alike.
+    const text = lines("cloudfront-elastic-integrations.log");
+    const names = text[1].slice("#Fields: ".length).split(" ");
+    const keep = names.map((_, i) => i).filter((i) => !["cs(Cookie)", "ssl-protocol", "ssl-cipher"].includes(names[i])).reverse();
+    const reordered = [text[0], `#Fields: ${keep.map((i) => names[i]).join(" ")}`, ...text.slice(2).map((l) => keep.map((i) => l.split("\t")[i] ?? "-").join("\t"))];
+    const w3c = {};
+    const again = reordered.map((l, i) => parseLine(l, { line: i + 1, w3c })).flatMap((r) => (r.ok ? [r.event] : []));
+    const strip = (e: HTTPEvent) => ({ ...e, source: undefined });
+    expect(again.map(strip)).toEqual(ev.map(strip));
+    // The pipeline keeps that state per file, whatever the chunking.
+    const p = new Pipeline({ packs: [] });
+    const joined = reordered.join("\n");
+    p.pushText(joined.slice(0, 700), { file: "v2.log" });
+    p.pushText(joined.slice(700), { file: "v2.log" });
+    p.endText({ file: "v2.log" });
+    expect(p.stats).toMatchObject({ events: 12, byFormat: { cloudfront: 12 }, rejected: { "not-access-log": 2 } });
+    // Without the header's state the reordered lines are not misread as the default order.
+    expect(reordered.slice(2).map((l) => parseLine(l, { line: 1 })).filter((r) => r.ok)).toHaveLength(0);
   });
 });

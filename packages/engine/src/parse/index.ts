@@ -6,7 +6,7 @@ import type { DraftResult } from "./draft.js";
 import { parseEnvoyText } from "./envoy.js";
 import { parseJsonLine } from "./json.js";
 import { parseHaproxy } from "./haproxy.js";
-import { parseCloudFront } from "./cloudfront.js";
+import { parseCloudFront, type W3cState } from "./cloudfront.js";
 import { classifyLine } from "./non-access.js";
 import { stripSyslogPrefix } from "./syslog.js";
 import { compileNginxLogFormat, type CompiledFormat } from "./nginx-format.js";
@@ -19,6 +19,7 @@ export { decodeLogged } from "./escape.js";
 export { parseRequest, type RequestParts } from "./request.js";
 export { parseIso8601, parseTimeLocal, parseNginxErrorTime } from "./time.js";
 export { LogFormatError, type CompiledFormat } from "./nginx-format.js";
+export type { W3cState } from "./cloudfront.js";
 
 /**
  * A user's log format, compiled once: `json:{"key":"$variable",...}` for JSON logs, else an nginx
@@ -43,6 +44,8 @@ export interface ParseContext {
   host?: string;
   /** A compiled user format (compileLogFormat): every line is read with it instead of the built-in parsers. */
   custom?: CompiledFormat;
+  /** The `#Fields:` header of the file the line is from, kept by the caller per file (CloudFront logs). */
+  w3c?: W3cState;
 }
 
 /** Lines longer than this are rejected unread; everything shorter is parsed in full (no field is cut). */
@@ -141,7 +144,9 @@ export function parseDated(d: DatedLine, text: string, ctx: ParseContext): Parse
 function parseLineUnsafe(text: string, ctx: ParseContext): ParseResult {
   const u = unwrap(text, ctx);
   if ("ok" in u) return u;
-  const { line, family } = u;
+  const { line } = u;
+  // After a `#Fields:` header, a tab-separated line of that file is one of its rows, whatever column leads.
+  const family = u.family ?? (ctx.w3c?.columns && line.indexOf("\t") >= 0 ? "cloudfront" : undefined);
   const format = ctx.format ?? "auto";
   let r: DraftResult | undefined;
   if (ctx.custom) r = ctx.custom.parse(line);
@@ -149,7 +154,7 @@ function parseLineUnsafe(text: string, ctx: ParseContext): ParseResult {
   else if (family === "envoy") r = parseEnvoyText(line);
   else if (family === "clf") r = parseClf(line);
   else if (family === "haproxy") r = parseHaproxy(line);
-  else if (family === "cloudfront") r = parseCloudFront(line);
+  else if (family === "cloudfront") r = parseCloudFront(line, ctx.w3c);
 
   return finish(r, family, line, text, ctx);
 }

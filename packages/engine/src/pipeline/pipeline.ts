@@ -1,6 +1,6 @@
 import type { HTTPEvent, LogFormat } from "../event/http-event.js";
 import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
-import { dateLine, parseDated, parseLine, parseNonAccessLine, type CompiledFormat, type DatedLine, type ParseContext } from "../parse/index.js";
+import { dateLine, parseDated, parseLine, parseNonAccessLine, type CompiledFormat, type DatedLine, type ParseContext, type W3cState } from "../parse/index.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
 import { ReorderBuffer } from "../window/reorder-buffer.js";
@@ -255,7 +255,9 @@ export class Pipeline {
 
   /** The head a released line was dated by, refilled per line like ctx. */
   private readonly head: DatedLine = { line: "", tl: 0, ts: 0, reqStart: 0 };
-  private readonly ctx: ParseContext = { line: 0, file: undefined, labels: undefined, format: undefined, host: undefined, custom: undefined };
+  private readonly ctx: ParseContext = { line: 0, file: undefined, labels: undefined, format: undefined, host: undefined, custom: undefined, w3c: undefined };
+  /** Each file's `#Fields:` header; lines that are not dated are parsed on arrival, in each file's order. */
+  private readonly w3c = new Map<string, W3cState>();
 
   /** The line's event, or undefined after counting why it has none. */
   private parse(text: string, lineNo: number, source: SourceRef, dated: DatedLine | undefined): HTTPEvent | undefined {
@@ -264,7 +266,15 @@ export class Pipeline {
     ctx.line = lineNo;
     ctx.file = source.file;
     ctx.labels = source.labels;
-    const r = dated ? parseDated(dated, text, ctx) : parseLine(text, ctx);
+    let r;
+    if (dated) r = parseDated(dated, text, ctx);
+    else {
+      const id = source.file ?? "";
+      let w = this.w3c.get(id);
+      if (!w) this.w3c.set(id, (w = {}));
+      ctx.w3c = w;
+      r = parseLine(text, ctx);
+    }
     if (r.ok) return r.event;
     const { reason } = r.rejected;
     if (reason === "not-access-log") this.keepNonAccess(text);

@@ -20,13 +20,16 @@ export function evaluationOptions(c: Command, withDefaults = true): Command {
 /** The `--log-format` names besides auto and json:{...}. */
 export const BUILT_IN_FORMATS = ["auto", "combined", "main", "upstreaminfo", "json", "traefik", "envoy", "caddy", "haproxy", "cloudfront"] as const;
 
-/** Where Kubernetes state for root-cause analysis comes from. */
-export function k8sOptions(c: Command, kubeconfigHelp: string): Command {
+/** Where Kubernetes state for root-cause analysis comes from, and the thresholds the RCA reads the spike with. */
+export function k8sOptions(c: Command, kubeconfigHelp: string, withDefaults = true): Command {
   return c
     .option("--k8s-snapshot <dir>", "saved `kubectl get -o json` files for root-cause analysis")
     .option("--kubeconfig <file>", kubeconfigHelp)
     .option("--context <name>", "kubeconfig context")
-    .option("--namespace <ns...>", "limit the live snapshot to these namespaces");
+    .option("--namespace <ns...>", "limit the live snapshot to these namespaces")
+    .addOption(withDefault(new Option("--latency-p95 <duration>", "upstream p95 from which the RCA names latency as a lead"), withDefaults, "1s"))
+    .addOption(withDefault(new Option("--proxy-read-timeout <duration>", "the proxy's read timeout, which 504s are compared with"), withDefaults, "60s"))
+    .addOption(withDefault(new Option("--proxy-connect-timeout <duration>", "the proxy's connect timeout, which 504s are compared with"), withDefaults, "5s"));
 }
 
 /** Loki as a source of access-log lines. */

@@ -55,7 +55,7 @@ const serve = program
   .option("--retention <duration>", "how long incidents are kept, in event time (default 7d)")
   .option("--rate-limit <n>", "requests per second per client (default 50)");
 evaluationOptions(serve, false);
-k8sOptions(serve, "read-only Kubernetes snapshot, refreshed every 5 minutes");
+k8sOptions(serve, "read-only Kubernetes snapshot, refreshed every 5 minutes", false);
 lokiOptions(serve, "also poll Loki for access logs", false)
   .option("--loki-interval <duration>", "how often to poll Loki (default 15s)")
   .option("--loki-since <duration>", "how far back the first Loki pull starts (default 1h)")

@@ -71,6 +71,22 @@ describe("takeSnapshot against a recorded fake API server", () => {
     expect(rca.causes[0]).toMatchObject({ cause: "crashloop", confidence: "high" });
   });
 
+  it("reads Deployments, ReplicaSets, HPAs and events.k8s.io/v1 events; a 403 on the second event list is a warning, not a blind spot", async () => {
+    const fake = await fakeApiServer((_req, res, path) => {
+      if (path !== "/apis/events.k8s.io/v1/events") return false;
+      apiStatus(res, 403, "Forbidden", 'events.events.k8s.io is forbidden: User "tester" cannot list resource "events" in API group "events.k8s.io" at the cluster scope');
+      return true;
+    });
+    const { docs, errors, warnings } = await takeSnapshot({ kubeconfigPath: fake.kubeconfig(), context: "fake" });
+    expect(errors).toEqual([]);
+    expect(warnings).toEqual([{ resource: "events", status: 403, message: expect.stringMatching(/^events\.k8s\.io\/v1: forbidden: /) }]);
+    expect(docs.map((d) => d.name).sort()).toEqual(["deployments.json", "endpoints.json", "endpointslices.json", "events.json", "hpas.json", "ingresses.json", "nodes.json", "pods.json", "replicasets.json", "services.json"]);
+    const { snapshot } = parseSnapshot(docs);
+    expect(snapshot.replicasets.map((r) => r.name)).toEqual(["storefront-web-7d9f8b6c5"]);
+    expect(snapshot.present).toContain("horizontalpodautoscalers");
+    expect(analyzeReliability(snapshot, input()).blindSpots).toEqual([]);
+  });
+
   it("fails with a clear message on 401", async () => {
     const fake = await fakeApiServer();
     const run = takeSnapshot({ kubeconfigPath: fake.kubeconfig("wrong"), context: "fake" });

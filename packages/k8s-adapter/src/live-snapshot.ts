@@ -118,7 +118,7 @@ function classify(k8s: K8sModule, err: unknown, ms: number): { status?: number; 
  * whole snapshot; a 403 or timeout on one resource type is recorded and the rest continues, so the RCA
  * can name it as a blind spot (the errors travel as a document of kind EdgeproofSnapshotErrors).
  */
-export async function takeSnapshot(opts: TakeSnapshotOptions = {}): Promise<{ docs: SnapshotDoc[]; errors: SnapshotError[]; server: string }> {
+export async function takeSnapshot(opts: TakeSnapshotOptions = {}): Promise<{ docs: SnapshotDoc[]; errors: SnapshotError[]; warnings: SnapshotError[]; server: string }> {
   // Loaded here, not at import: 90 MB and 0.4 s that every command reading saved snapshots or logs would pay.
   const k8s = await import("@kubernetes/client-node");
   const kc = loadConfig(k8s, opts);
@@ -164,5 +164,5 @@ export async function takeSnapshot(opts: TakeSnapshotOptions = {}): Promise<{ do
   if (errors.length) docs.push({ name: "_errors.json", json: { kind: SNAPSHOT_ERRORS_KIND, errors } });
   // A supplement failing while its main list also failed adds nothing; otherwise it is worth a warning.
   const warnings = supplementErrors.filter((w) => !errors.some((e) => e.resource === w.resource));
-  return { docs, errors: [...errors, ...warnings], server };
+  return { docs, errors, warnings, server };
 }

@@ -8,7 +8,7 @@ import { renderMarkdown } from "../output/markdown.js";
 import { jsonPieces, ndjsonPieces, writePieces } from "../output/json.js";
 import { renderExplain } from "../output/explain.js";
 import { Progress } from "../output/progress.js";
-import { rcaHook, type K8sOptions } from "../sources/k8s.js";
+import { k8sHooks, type K8sOptions } from "../sources/k8s.js";
 import { lokiClient, pullInto, type LokiOptions } from "../sources/loki.js";
 
 export interface RunOptions extends K8sOptions, Partial<LokiOptions> {
@@ -64,7 +64,7 @@ const warn = (msg: string) => process.stderr.write(`edgeproof: ${msg}\n`);
 export async function runCommand(inputs: string[], opts: RunOptions): Promise<number> {
   if (opts.failOn !== undefined && !Severity.safeParse(opts.failOn).success) throw new UsageError(`--fail-on must be one of P0..P4, got "${opts.failOn}"`);
   const base = pipelineOptions(opts);
-  const pipeline = new Pipeline({ ...base, rca: await rcaHook(opts, warn) });
+  const pipeline = new Pipeline({ ...base, ...(await k8sHooks(opts, warn)) });
   if (opts.loki) {
     if (inputs.length) throw new UsageError("give either log files or --loki, not both");
     if (base.since === undefined) throw new UsageError("--loki needs --since (e.g. --since 2h)");

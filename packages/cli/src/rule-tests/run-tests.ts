@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { parseDuration, RulePackError, type Incident, type NearMiss, type PipelineOptions, type RulePackDoc, type RunStats } from "@edgeproof/engine";
 import { defaultRulesDir, loadPacks } from "../rule-packs.js";
-import { rcaHook } from "../sources/k8s.js";
+import { k8sHooks } from "../sources/k8s.js";
 import { discoverTests, type TestCase } from "./discover.js";
 import { readLog, replay, replayVariant, fingerprint, type Variant } from "./replay.js";
 import { compareIncidents, describeIncident, type Mismatch } from "./match.js";
@@ -75,7 +75,7 @@ export async function runCase(test: TestCase, suitePacks: RulePackDoc[], opts: S
     format: e.logFormat ?? "auto",
     host: e.host,
     allowedLatenessMs: lateness,
-    rca: e.k8sSnapshot ? await rcaHook({ k8sSnapshot: resolve(test.dir, e.k8sSnapshot) }, (m) => result.notes.push(m)) : undefined,
+    ...(e.k8sSnapshot ? await k8sHooks({ k8sSnapshot: resolve(test.dir, e.k8sSnapshot) }, (m) => result.notes.push(m)) : {}),
   };
   const inputs = test.inputs.map((f) => readLog(f, test.skipLines));
   const base = replay(inputs, options);

@@ -34,6 +34,11 @@ export const ServeConfig = z
     context: z.string().optional(),
     namespace: z.array(z.string()).optional(),
     k8sRefresh: Duration.optional(),
+    /** Thresholds the RCA reads a spike with (flags --latency-p95, --proxy-read-timeout, --proxy-connect-timeout). */
+    rca: z
+      .object({ latencyP95: Duration.optional(), proxyReadTimeout: Duration.optional(), proxyConnectTimeout: Duration.optional() })
+      .strict()
+      .optional(),
     loki: z
       .object({
         url: z.string(),
@@ -72,6 +77,9 @@ export interface ServeFlags {
   kubeconfig?: string;
   context?: string;
   namespace?: string[];
+  latencyP95?: string;
+  proxyReadTimeout?: string;
+  proxyConnectTimeout?: string;
   loki?: string;
   query?: string[];
   orgId?: string;
@@ -104,6 +112,9 @@ export interface ServeSettings {
   context?: string;
   namespace?: string[];
   k8sRefreshMs: number;
+  latencyP95?: string;
+  proxyReadTimeout?: string;
+  proxyConnectTimeout?: string;
   loki?: {
     loki: string;
     query: string[];
@@ -162,6 +173,9 @@ export function resolveSettings(inputs: string[], flags: ServeFlags, env: Record
     context: flags.context ?? cfg.context,
     namespace: flags.namespace ?? cfg.namespace,
     k8sRefreshMs: duration("k8sRefresh", cfg.k8sRefresh ?? "5m"),
+    latencyP95: flags.latencyP95 ?? cfg.rca?.latencyP95,
+    proxyReadTimeout: flags.proxyReadTimeout ?? cfg.rca?.proxyReadTimeout,
+    proxyConnectTimeout: flags.proxyConnectTimeout ?? cfg.rca?.proxyConnectTimeout,
     loki: lokiUrl
       ? {
           loki: lokiUrl,

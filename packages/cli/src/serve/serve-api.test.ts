@@ -111,6 +111,13 @@ describe("edgeproof serve over the demo fixtures", () => {
     expect(p.rate5xx).toBeCloseTo(p.c5xx / 600, 9);
   });
 
+  it("keys the demo by shop.example.com: the snapshot's Ingress maps both upstreams to it (upstreaminfo logs no Host)", async () => {
+    const byHost = (await get("/api/timeseries?from=2026-11-20T09:00:00Z&to=2026-11-20T11:00:00Z&step=10m")).body;
+    expect(byHost.series.map((s: any) => s.name)).toEqual(["shop.example.com"]);
+    const hosts = new Set((await get("/api/incidents?limit=1000")).body.items.filter((i: any) => "host" in i.key).map((i: any) => i.key.host));
+    expect([...hosts]).toEqual(["shop.example.com"]);
+  });
+
   it("answers bad parameters with 400 and says which and why", async () => {
     const bad = async (q: string, re: RegExp) => {
       const { status, body } = await get(q);

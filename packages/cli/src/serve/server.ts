@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http";
 import type { PipelineOptions } from "@edgeproof/engine";
 import { pipelineOptions, proxyHint } from "../commands/run.js";
 import { resolveInputs } from "../input/read-sources.js";
-import { rcaHook } from "../sources/k8s.js";
+import { k8sHooks } from "../sources/k8s.js";
 import { lokiClient } from "../sources/loki.js";
 import { Aggregator } from "./aggregator.js";
 import { createApp, type ServerState } from "./api.js";
@@ -51,7 +51,7 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   mkdirSync(s.dataDir, { recursive: true });
   const store = new Store(s.dataDir);
   const hub = new EventHub();
-  const agg = new Aggregator({ ...base, rca: rca.hook }, store, (e) => hub.publish(e));
+  const agg = new Aggregator({ ...base, ...rca.hooks }, store, (e) => hub.publish(e));
   const pipeline = agg.pipeline;
 
   const sources: Source[] = [];
@@ -78,7 +78,7 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   }
 
   const features = ["incidents", "incident-detail", "summary", "timeseries", "annotations", "stream"];
-  if (rca.hook) features.push("rca");
+  if (rca.hooks) features.push("rca");
   if (s.loki) features.push("loki");
   const feeds = new Map<Source, { clock: EventClock; sink: LineSink }>();
   const feed = (src: Source) => {
@@ -172,7 +172,7 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   const server = await listen(app.fetch, s.port, s.bind);
   const port = (server.address() as { port: number }).port;
   const host = s.bind.includes(":") ? `[${s.bind}]` : s.bind;
-  log(`data in ${s.dataDir}; sources: ${sources.map((x) => x.id).join(", ") || "none"}${rca.hook ? `; RCA from ${s.k8sSnapshot ?? "the cluster"}` : ""}${s.token ? "; bearer token required" : ""}`);
+  log(`data in ${s.dataDir}; sources: ${sources.map((x) => x.id).join(", ") || "none"}${rca.hooks ? `; RCA from ${s.k8sSnapshot ?? "the cluster"}` : ""}${s.token ? "; bearer token required" : ""}`);
   loop();
 
   return {
@@ -197,20 +197,22 @@ function listen(fetch: (req: Request, env?: unknown) => Response | Promise<Respo
   });
 }
 
-/** RCA against a snapshot directory (loaded once) or a live cluster (re-read every k8sRefresh). */
-async function k8sRca(s: ServeSettings, log: Log): Promise<{ hook: PipelineOptions["rca"]; stop(): void }> {
-  const opts = { k8sSnapshot: s.k8sSnapshot, kubeconfig: s.kubeconfig, context: s.context, namespace: s.namespace };
-  let current = await rcaHook(opts, log);
-  if (!current) return { hook: undefined, stop() {} };
-  if (!s.kubeconfig && !s.context) return { hook: current, stop() {} };
+type Hooks = Pick<PipelineOptions, "rca" | "hostOfUpstream">;
+
+/** RCA and upstream hosts from a snapshot directory (loaded once) or a live cluster (re-read every k8sRefresh). */
+async function k8sRca(s: ServeSettings, log: Log): Promise<{ hooks: Hooks | undefined; stop(): void }> {
+  const opts = { k8sSnapshot: s.k8sSnapshot, kubeconfig: s.kubeconfig, context: s.context, namespace: s.namespace, latencyP95: s.latencyP95, proxyReadTimeout: s.proxyReadTimeout, proxyConnectTimeout: s.proxyConnectTimeout };
+  let current = await k8sHooks(opts, log);
+  if (!current) return { hooks: undefined, stop() {} };
+  if (!s.kubeconfig && !s.context) return { hooks: current, stop() {} };
   const timer = setInterval(() => {
-    rcaHook(opts, log).then(
+    k8sHooks(opts, log).then(
       (h) => (current = h ?? current),
       (err) => log(`kubernetes refresh failed, keeping the previous snapshot: ${(err as Error).message}`),
     );
   }, s.k8sRefreshMs);
   timer.unref();
-  return { hook: (input) => current!(input), stop: () => clearInterval(timer) };
+  return { hooks: { rca: (input) => current!.rca!(input), hostOfUpstream: (u) => current!.hostOfUpstream!(u) }, stop: () => clearInterval(timer) };
 }
 
 /** EDGEPROOF_TEST_PAUSE_READ=BYTES:MS: tests stall the file reader mid-backlog (see ReadPause). */

@@ -1,4 +1,4 @@
-import { analyzeReliability, parseSnapshot, type PipelineOptions, type SnapshotDoc } from "@edgeproof/engine";
+import { analyzeReliability, parseDuration, parseSnapshot, upstreamHostResolver, type PipelineOptions, type RcaOptions, type SnapshotDoc } from "@edgeproof/engine";
 import { loadSnapshotDir, takeSnapshot } from "@edgeproof/k8s-adapter";
 import { UsageError } from "../time-arg.js";
 
@@ -7,6 +7,10 @@ export interface K8sOptions {
   kubeconfig?: string;
   context?: string;
   namespace?: string[];
+  /** Durations (`1s`, `1500ms`): the RCA's latency threshold and the proxy timeouts 504s are compared with. */
+  latencyP95?: string;
+  proxyReadTimeout?: string;
+  proxyConnectTimeout?: string;
 }
 
 /** Reads Kubernetes state from a saved snapshot directory or, read-only, from a live cluster. */
@@ -18,18 +22,41 @@ export async function loadK8sDocs(o: K8sOptions, warn: (msg: string) => void): P
     return docs;
   }
   if (o.kubeconfig || o.context) {
-    const { docs, errors, server } = await takeSnapshot({ kubeconfigPath: o.kubeconfig, context: o.context, namespaces: o.namespace });
-    for (const e of errors) warn(`kubernetes ${server}: ${e.resource}: ${e.message}`);
+    const { docs, errors, warnings, server } = await takeSnapshot({ kubeconfigPath: o.kubeconfig, context: o.context, namespaces: o.namespace });
+    for (const e of [...errors, ...warnings]) warn(`kubernetes ${server}: ${e.resource}: ${e.message}`);
     return docs;
   }
   return undefined;
 }
 
-/** The RCA hook for the pipeline, or undefined when no Kubernetes source was given. */
-export async function rcaHook(o: K8sOptions, warn: (msg: string) => void): Promise<PipelineOptions["rca"]> {
+function seconds(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0) throw new UsageError(`${flag} must be a positive duration such as 1s, 1500ms or 60s, got "${text}"`);
+  return ms / 1000;
+}
+
+/** The RCA thresholds from their flags; the engine's defaults for those not given. */
+export function rcaOptions(o: K8sOptions): RcaOptions {
+  const out: RcaOptions = {};
+  const p95 = seconds("--latency-p95", o.latencyP95);
+  const read = seconds("--proxy-read-timeout", o.proxyReadTimeout);
+  const connect = seconds("--proxy-connect-timeout", o.proxyConnectTimeout);
+  if (p95 !== undefined) out.latencyP95S = p95;
+  if (read !== undefined) out.proxyReadTimeoutS = read;
+  if (connect !== undefined) out.proxyConnectTimeoutS = connect;
+  return out;
+}
+
+/**
+ * The pipeline's Kubernetes hooks, or undefined when no Kubernetes source was given: RCA for reliability
+ * incidents, and the host behind each upstream (from the Ingress rules) for lines that log none.
+ */
+export async function k8sHooks(o: K8sOptions, warn: (msg: string) => void): Promise<Pick<PipelineOptions, "rca" | "hostOfUpstream"> | undefined> {
+  const thresholds = rcaOptions(o);
   const docs = await loadK8sDocs(o, warn);
   if (!docs) return undefined;
   const { snapshot, rejected } = parseSnapshot(docs);
   if (rejected.length) warn(`snapshot: ${rejected.length} object(s) not usable, e.g. ${rejected[0].source}: ${rejected[0].reason}`);
-  return (input) => analyzeReliability(snapshot, input);
+  return { rca: (input) => analyzeReliability(snapshot, input, thresholds), hostOfUpstream: upstreamHostResolver(snapshot) };
 }

@@ -23,6 +23,11 @@ export interface PipelineOptions {
   customFormat?: CompiledFormat;
   /** Host for lines whose format does not carry one. */
   host?: string;
+  /**
+   * The host behind an upstream name (e.g. from a Kubernetes snapshot's Ingress rules), for lines that carry no
+   * host and were given none by a stream label or `host`; undefined leaves the host unknown.
+   */
+  hostOfUpstream?: (upstream: string) => string | undefined;
   since?: number;
   until?: number;
   /** Record the full condition timeline of keys matching this (for `explain`). */
@@ -207,6 +212,7 @@ export class Pipeline {
 
   /** An event parsed elsewhere; `raw` is its log line, which orders events that share a timestamp. */
   pushEvent(e: HTTPEvent, raw = ""): void {
+    this.withHost(e);
     this.counters.events++;
     this.identify(e);
     this.opts.onEvent?.(e);
@@ -259,6 +265,16 @@ export class Pipeline {
   /** Each file's `#Fields:` header; lines that are not dated are parsed on arrival, in each file's order. */
   private readonly w3c = new Map<string, W3cState>();
 
+  /** Fills an unknown host from the upstream, when a resolver was given. */
+  private withHost(e: HTTPEvent): HTTPEvent {
+    const up = e.upstream?.name;
+    if (e.host === "-" && up !== undefined && this.opts.hostOfUpstream) {
+      const host = this.opts.hostOfUpstream(up);
+      if (host !== undefined) e.host = host;
+    }
+    return e;
+  }
+
   /** The line's event, or undefined after counting why it has none. */
   private parse(text: string, lineNo: number, source: SourceRef, dated: DatedLine | undefined): HTTPEvent | undefined {
     // One context, refilled per line: the parsers copy what they keep out of it.
@@ -275,7 +291,7 @@ export class Pipeline {
       ctx.w3c = w;
       r = parseLine(text, ctx);
     }
-    if (r.ok) return r.event;
+    if (r.ok) return this.withHost(r.event);
     const { reason } = r.rejected;
     if (reason === "not-access-log") this.keepNonAccess(text);
     this.counters.rejected[reason] = (this.counters.rejected[reason] ?? 0) + 1;

@@ -1,3 +1,4 @@
+import { ownCopy } from "../util/own-copy.js";
 import type { Snapshot } from "./snapshot.js";
 import { mapUpstream } from "./upstream-map.js";
 
@@ -32,7 +33,8 @@ export function upstreamHostResolver(snapshot: Snapshot): (upstream: string) => 
     if (memo.has(upstream)) return memo.get(upstream);
     const hosts = hostsOfUpstream(snapshot, upstream);
     const one = hosts?.length === 1 && hosts[0] !== "*" ? hosts[0] : undefined;
-    memo.set(upstream, one);
+    // The name may be a slice of a whole log chunk: the memo must not keep the chunk alive.
+    memo.set(ownCopy(upstream), one);
     return one;
   };
 }

@@ -71,3 +71,6 @@ export interface Cause {
   detect: (ctx: RuleContext) => Draft | undefined;
   leadsTo: Link[];
 }
+
+/** The lists a detector fills as it walks the Service's pods. */
+export const parts = (): Pick<Draft, "evidence" | "recommendations" | "pods"> => ({ evidence: [], recommendations: [], pods: [] });

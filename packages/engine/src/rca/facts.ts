@@ -74,3 +74,18 @@ export function deploymentOf(scope: Scope, pod: Pod): string | undefined {
   }
   return scope.deployments.find((x) => matchesSelector(pod.labels, x.matchLabels))?.name;
 }
+
+/**
+ * Whether `pods` (not starting, not scheduled…) are all the Service had: the other selected pods that are ready
+ * still serve, so the cause is then high only when nothing is left and clients saw 5xx.
+ */
+export function leftServing(scope: Scope, pods: string[], input: RcaInput) {
+  const servingLeft = scope.pods.filter((p) => !pods.includes(p.name) && isReady(p)).length;
+  const noneReady = readyAddresses(scope).size === 0 && servingLeft === 0;
+  return {
+    servingLeft,
+    noneReady,
+    counter: servingLeft > 0 ? [`${servingLeft} other selected pod(s) are ready and still serving`] : [],
+    grade: (o: boolean): "high" | "medium" | "low" => (o && noneReady && fiveXx(input) > 0 ? "high" : o ? "medium" : "low"),
+  };
+}

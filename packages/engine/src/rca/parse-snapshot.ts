@@ -384,7 +384,16 @@ interface Candidate {
   source: string;
   label: string;
   resourceVersion: string;
-  json: string;
+  item: Record<string, unknown>;
+}
+
+/** Only duplicates are compared by their text; an object graph that is not JSON (a cycle) compares as empty. */
+function textOf(item: Record<string, unknown>): string {
+  try {
+    return JSON.stringify(item);
+  } catch {
+    return "";
+  }
 }
 
 const isNumeric = (v: string) => /^\d+$/.test(v);
@@ -402,7 +411,7 @@ function better(a: Candidate, b: Candidate): boolean {
     if (isNumeric(ra) && isNumeric(rb)) return BigInt(ra) > BigInt(rb);
     return ra > rb;
   }
-  return a.json < b.json;
+  return textOf(a.item) < textOf(b.item);
 }
 
 /** Merge events that repeat the same (object, reason, message), as `kubectl describe` does. */
@@ -470,7 +479,7 @@ export function parseSnapshot(docs: SnapshotDoc[]): { snapshot: Snapshot; reject
       return;
     }
     const meta = isRecord(item.metadata) ? item.metadata : {};
-    const cand: Candidate = { key, parsed: parsed.data, source, label, resourceVersion: String(meta.resourceVersion ?? ""), json: JSON.stringify(item) };
+    const cand: Candidate = { key, parsed: parsed.data, source, label, resourceVersion: typeof meta.resourceVersion === "string" ? meta.resourceVersion : "", item };
     const id = identity(kind, item);
     const prev = chosen.get(id);
     if (!prev) {

@@ -1,6 +1,5 @@
-import type { Cause, Draft, RuleContext } from "../cause.js";
-import type { TimedEvidence } from "../evidence.js";
-import { CONFIG_WAITING, eventEvidence, fiveXx, isReady, podEvents, readyAddresses, waitingEvidence } from "../facts.js";
+import { parts, type Cause, type Draft, type RuleContext } from "../cause.js";
+import { CONFIG_WAITING, eventEvidence, leftServing, podEvents, waitingEvidence } from "../facts.js";
 import { podLevelLinks } from "../links.js";
 
 /** The kubelet's words for a missing ConfigMap or Secret (or a key in one), as it sets them on the waiting state. */
@@ -17,9 +16,7 @@ function missingObject(message: string): string | undefined {
 function detect(ctx: RuleContext): Draft | undefined {
   const { scope, input } = ctx;
   if (!scope) return undefined;
-  const evidence: TimedEvidence[] = [];
-  const recs: string[] = [];
-  const pods: string[] = [];
+  const { evidence, recommendations: recs, pods } = parts();
   const missing = new Set<string>();
   const reasons = new Set<string>();
   for (const pod of scope.pods) {
@@ -41,17 +38,16 @@ function detect(ctx: RuleContext): Draft | undefined {
     );
   }
   if (pods.length === 0) return undefined;
-  const servingLeft = scope.pods.filter((p) => !pods.includes(p.name) && isReady(p)).length;
-  const noneReady = readyAddresses(scope).size === 0 && servingLeft === 0;
+  const left = leftServing(scope, pods, input);
   const what = [...missing].sort();
   return {
     summary: `${pods.length} pod(s) behind ${scope.ref.namespace}/${scope.ref.name} cannot start their container: ${what.length ? what.join(", ") : [...reasons].sort().join(", ")}`,
     label: `${[...reasons].sort().join(", ")}${what.length ? ` (${what.join(", ")})` : ""}`,
     evidence,
-    counterEvidence: servingLeft > 0 ? [`${servingLeft} other selected pod(s) are ready and serving`] : [],
+    counterEvidence: left.counter,
     recommendations: recs,
     pods,
-    grade: (o) => (o && noneReady && fiveXx(input) > 0 ? "high" : o ? "medium" : "low"),
+    grade: left.grade,
   };
 }
 

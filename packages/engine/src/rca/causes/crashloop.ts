@@ -1,5 +1,5 @@
-import type { Cause, Draft, RuleContext } from "../cause.js";
-import { hms, isoMs, timed, type TimedEvidence } from "../evidence.js";
+import { parts, type Cause, type Draft, type RuleContext } from "../cause.js";
+import { hms, isoMs, timed } from "../evidence.js";
 import { eventEvidence, iso, lastTermination, podEvents, status } from "../facts.js";
 import { podLevelLinks } from "../links.js";
 
@@ -7,10 +7,8 @@ import { podLevelLinks } from "../links.js";
 function detect(ctx: RuleContext): Draft | undefined {
   const { scope, input } = ctx;
   if (!scope) return undefined;
-  const evidence: TimedEvidence[] = [];
-  const recs: string[] = [];
+  const { evidence, recommendations: recs, pods } = parts();
   const ips: string[] = [];
-  const pods: string[] = [];
   let restarts = 0;
   for (const pod of scope.pods) {
     const looping = pod.containerStatuses.filter((c) => c.state.waiting?.reason === "CrashLoopBackOff");

@@ -1,15 +1,13 @@
-import type { Cause, Draft, RuleContext } from "../cause.js";
-import { hms, isoMs, type TimedEvidence } from "../evidence.js";
-import { IMAGE_WAITING, deploymentOf, eventEvidence, fiveXx, isReady, podEvents, readyAddresses, waitingEvidence } from "../facts.js";
+import { parts, type Cause, type Draft, type RuleContext } from "../cause.js";
+import { hms, isoMs } from "../evidence.js";
+import { IMAGE_WAITING, deploymentOf, eventEvidence, leftServing, podEvents, waitingEvidence } from "../facts.js";
 import { podLevelLinks } from "../links.js";
 
 /** Pods that cannot pull their image (ErrImagePull → ImagePullBackOff) never start, so never become ready. */
 function detect(ctx: RuleContext): Draft | undefined {
   const { scope, input } = ctx;
   if (!scope) return undefined;
-  const evidence: TimedEvidence[] = [];
-  const recs: string[] = [];
-  const pods: string[] = [];
+  const { evidence, recommendations: recs, pods } = parts();
   const images = new Set<string>();
   for (const pod of scope.pods) {
     const waiting = pod.containerStatuses.filter((c) => c.state.waiting?.reason && IMAGE_WAITING.has(c.state.waiting.reason));
@@ -29,17 +27,15 @@ function detect(ctx: RuleContext): Draft | undefined {
     );
   }
   if (evidence.length === 0) return undefined;
-  const servingLeft = scope.pods.filter((p) => !pods.includes(p.name) && isReady(p)).length;
-  const noneReady = readyAddresses(scope).size === 0 && servingLeft === 0;
-  const hit = fiveXx(input) > 0;
+  const left = leftServing(scope, pods, input);
   return {
-    summary: `${pods.length} pod(s) behind ${scope.ref.namespace}/${scope.ref.name} cannot pull their image${noneReady ? " and nothing else serves" : ""}`,
+    summary: `${pods.length} pod(s) behind ${scope.ref.namespace}/${scope.ref.name} cannot pull their image${left.noneReady ? " and nothing else serves" : ""}`,
     label: `ImagePullBackOff (${[...images].sort().join(", ")})`,
     evidence,
-    counterEvidence: servingLeft > 0 ? [`${servingLeft} other selected pod(s) are ready and still serving: a stuck rollout alone does not fail requests`] : [],
+    counterEvidence: left.counter,
     recommendations: recs,
     pods,
-    grade: (o) => (o && noneReady && hit ? "high" : o ? "medium" : "low"),
+    grade: left.grade,
   };
 }
 

@@ -1,5 +1,5 @@
-import type { Cause, Draft, RuleContext } from "../cause.js";
-import { hms, isoMs, timed, type TimedEvidence } from "../evidence.js";
+import { parts, type Cause, type Draft, type RuleContext } from "../cause.js";
+import { hms, isoMs, timed } from "../evidence.js";
 import { eventEvidence, status } from "../facts.js";
 import { selectedByService, to } from "../links.js";
 
@@ -7,10 +7,8 @@ import { selectedByService, to } from "../links.js";
 function detect(ctx: RuleContext): Draft | undefined {
   const { scope, input } = ctx;
   if (!scope) return undefined;
-  const evidence: TimedEvidence[] = [];
-  const recs: string[] = [];
+  const { evidence, recommendations: recs, pods } = parts();
   const lost: string[] = [];
-  const pods: string[] = [];
   for (const node of scope.nodes) {
     const ready = node.conditions.find((c) => c.type === "Ready");
     const taints = node.taints.filter((t) => t.key === "node.kubernetes.io/unreachable" || t.key === "node.kubernetes.io/not-ready");

@@ -1,5 +1,5 @@
-import type { Cause, Draft, RuleContext } from "../cause.js";
-import { hms, isoMs, timed, type TimedEvidence } from "../evidence.js";
+import { parts, type Cause, type Draft, type RuleContext } from "../cause.js";
+import { hms, isoMs, timed } from "../evidence.js";
 import { eventEvidence, status } from "../facts.js";
 import { podLevelLinks, samePods, to } from "../links.js";
 import type { K8sEvent, Snapshot } from "../snapshot.js";
@@ -25,9 +25,7 @@ function explainedElsewhere(snapshot: Snapshot, e: K8sEvent, ours: Set<string>):
 function detect(ctx: RuleContext): Draft | undefined {
   const { scope, input } = ctx;
   if (!scope) return undefined;
-  const evidence: TimedEvidence[] = [];
-  const recs: string[] = [];
-  const pods: string[] = [];
+  const { evidence, recommendations: recs, pods } = parts();
   const limits = new Set<string>();
   for (const pod of scope.pods) {
     for (const c of pod.containerStatuses) {

@@ -1,6 +1,6 @@
-import type { Cause, Draft, RuleContext } from "../cause.js";
-import { timed, type TimedEvidence } from "../evidence.js";
-import { eventEvidence, fiveXx, isReady, podEvents, quote, readyAddresses } from "../facts.js";
+import { parts, type Cause, type Draft, type RuleContext } from "../cause.js";
+import { timed } from "../evidence.js";
+import { eventEvidence, leftServing, podEvents, quote } from "../facts.js";
 import { podLevelLinks } from "../links.js";
 
 /** What to do for each kind of scheduler refusal; the scheduler's own message is quoted beside it. */
@@ -17,9 +17,7 @@ const gist = (m: string) => m.replace(/\s*preemption:.*$/s, "");
 function detect(ctx: RuleContext): Draft | undefined {
   const { scope, input } = ctx;
   if (!scope) return undefined;
-  const evidence: TimedEvidence[] = [];
-  const recs: string[] = [];
-  const pods: string[] = [];
+  const { evidence, recommendations: recs, pods } = parts();
   const messages = new Set<string>();
   for (const pod of scope.pods) {
     if (pod.phase !== "Pending" || pod.nodeName) continue;
@@ -42,17 +40,16 @@ function detect(ctx: RuleContext): Draft | undefined {
     recs.push(`\`kubectl -n ${pod.namespace} describe pod ${pod.name}\` — not scheduled: "${quote(gist(message), 120)}"; ${advice}`);
   }
   if (pods.length === 0) return undefined;
-  const servingLeft = scope.pods.filter((p) => !pods.includes(p.name) && isReady(p)).length;
-  const noneReady = readyAddresses(scope).size === 0 && servingLeft === 0;
+  const left = leftServing(scope, pods, input);
   const first = [...messages].sort()[0] ?? "";
   return {
     summary: `${pods.length} pod(s) behind ${scope.ref.namespace}/${scope.ref.name} cannot be scheduled: ${quote(first, 120)}`,
     label: `Pending: FailedScheduling (${quote(first, 70)})`,
     evidence,
-    counterEvidence: servingLeft > 0 ? [`${servingLeft} other selected pod(s) are ready and serving`] : [],
+    counterEvidence: left.counter,
     recommendations: recs,
     pods,
-    grade: (o) => (o && noneReady && fiveXx(input) > 0 ? "high" : o ? "medium" : "low"),
+    grade: left.grade,
   };
 }
 

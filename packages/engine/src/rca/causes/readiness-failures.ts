@@ -1,5 +1,5 @@
-import type { Cause, Draft, RuleContext } from "../cause.js";
-import { hms, isoMs, timed, type TimedEvidence } from "../evidence.js";
+import { parts, type Cause, type Draft, type RuleContext } from "../cause.js";
+import { hms, isoMs, timed } from "../evidence.js";
 import { WAITING_EXPLAINED, eventEvidence, nodeUnhealthy, podEvents, quote, readyCondition, status, times } from "../facts.js";
 import { podLevelLinks } from "../links.js";
 
@@ -7,9 +7,7 @@ import { podLevelLinks } from "../links.js";
 function detect(ctx: RuleContext): Draft | undefined {
   const { scope, input } = ctx;
   if (!scope) return undefined;
-  const evidence: TimedEvidence[] = [];
-  const recs: string[] = [];
-  const pods: string[] = [];
+  const { evidence, recommendations: recs, pods } = parts();
   let probeEvents = false;
   for (const pod of scope.pods) {
     // Not-ready pods whose containers wait on a crash, an image or their config, pods not yet scheduled and

@@ -1,5 +1,5 @@
-import type { Cause, Draft, Found, RuleContext } from "../cause.js";
-import { timed, type TimedEvidence } from "../evidence.js";
+import { parts, type Cause, type Draft, type Found, type RuleContext } from "../cause.js";
+import { timed } from "../evidence.js";
 import { eventEvidence, fiveXx, quote } from "../facts.js";
 import { to } from "../links.js";
 import { matchesSelector, selectorText } from "../scope.js";
@@ -17,9 +17,7 @@ function revisions(d: Deployment, all: ReplicaSet[]) {
 function detect(ctx: RuleContext): Draft | undefined {
   const { scope, input } = ctx;
   if (!scope) return undefined;
-  const evidence: TimedEvidence[] = [];
-  const recs: string[] = [];
-  const pods: string[] = [];
+  const { evidence, recommendations: recs, pods } = parts();
   const stuck: Deployment[] = [];
   let shortfall = false;
   let reason = "";

@@ -125,3 +125,60 @@ describe("RCA does not depend on the order of the snapshot", () => {
     );
   });
 });
+
+describe("a snapshot without Deployments and ReplicaSets", () => {
+  it("still finds the pod-level root, and names rollout-stuck as not checked", () => {
+    const { docs, input } = load("image-pull");
+    const partial = docs.filter((d) => d.name !== "deployments.json" && d.name !== "replicasets.json");
+    const rca = analyzeReliability(parseSnapshot(partial).snapshot, input);
+    expect(rca.causes.map((c) => [c.cause, c.confidence, c.because])).toEqual([
+      ["image-pull", "high", undefined],
+      ["zero-ready-endpoints", "high", "image-pull"],
+    ]);
+    expect(rca.chains).toEqual(["ImagePullBackOff (ghcr.io/acme/storefront:1.5.0-rc1) → 0/2 ready → 503 from ingress-nginx"]);
+    expect(rca.blindSpots).toEqual(["deployments: not in the snapshot (not checked: rollout-stuck)", "replicasets: not in the snapshot (not checked: rollout-stuck)"]);
+    // The rollback hint needs the Deployment, so it is not offered.
+    expect(rca.causes[0].recommendations.join("\n")).not.toContain("rollout undo");
+  });
+});
+
+describe("precision: the new causes stay quiet where a reviewer would", () => {
+  type Obj = { kind?: string; metadata: { name: string }; spec: any; status: any; reason?: string };
+  const edit = (name: string, change: (file: string, items: Obj[]) => Obj[]) => {
+    const { docs, input } = load(name);
+    const changed = docs.map((d) => {
+      const json = structuredClone(d.json) as { items: Obj[] };
+      return { name: d.name, json: { ...json, items: change(d.name, json.items) } };
+    });
+    return analyzeReliability(parseSnapshot(changed).snapshot, input).causes.map((c) => c.cause);
+  };
+
+  it("a rollout whose new pod is still starting is not stuck, even with errors in the window", () => {
+    const causes = edit("rollout-stuck", (file, items) => {
+      if (file === "events.json") return [];
+      if (file === "deployments.json") for (const d of items) d.status.conditions = d.status.conditions.filter((c: { type: string }) => c.type !== "ReplicaFailure");
+      if (file === "pods.json") {
+        const starting = structuredClone(items[0]);
+        starting.metadata = { ...starting.metadata, name: "storefront-web-6b5c4d7f8-zx4vb", ownerReferences: [{ kind: "ReplicaSet", name: "storefront-web-6b5c4d7f8", controller: true }] } as Obj["metadata"];
+        starting.status.conditions = starting.status.conditions.map((c: { type: string }) => (c.type === "Ready" ? { ...c, status: "False", reason: "ContainersNotReady" } : c));
+        return [...items, starting];
+      }
+      return items;
+    });
+    expect(causes).not.toContain("rollout-stuck");
+  });
+
+  it("a targetPort is not called wrong when a container declares no port and probes none (a sidecar's ports say nothing of it)", () => {
+    const causes = edit("port-mismatch", (file, items) => {
+      if (file !== "pods.json") return items;
+      for (const p of items) {
+        const app = p.spec.containers[0];
+        delete app.ports;
+        delete app.readinessProbe;
+        p.spec.containers.push({ name: "istio-proxy", image: "docker.io/istio/proxyv2:1.22.0", ports: [{ name: "http-envoy-prom", containerPort: 15090, protocol: "TCP" }] });
+      }
+      return items;
+    });
+    expect(causes).not.toContain("port-mismatch");
+  });
+});

@@ -37,9 +37,10 @@ function detect(ctx: RuleContext): Draft | undefined {
   const sp = servicePort(svc, scope.ref.port);
   if (!sp) return undefined;
   const tp = sp.targetPort ?? sp.port;
+  // Container ports are optional in Kubernetes: a container that declares none and probes none may listen on
+  // the target port, so only pods whose every container says what it listens on can be judged.
+  if (scope.pods.some((p) => p.containers.length === 0 || p.containers.some((c) => c.ports.length === 0 && c.readinessPort === undefined))) return undefined;
   const { numbers, names } = listening(scope.pods);
-  // Container ports are optional in Kubernetes: with none declared and no probe there is nothing to compare.
-  if (numbers.size === 0 && names.size === 0) return undefined;
   const named = typeof tp === "string" && !/^\d+$/.test(tp);
   if (named ? names.has(tp) : numbers.has(Number(tp))) return undefined;
   const ready = readyAddresses(scope);

@@ -1,9 +1,9 @@
 import { parts, type Cause, type Draft, type Found, type RuleContext } from "../cause.js";
 import { timed } from "../evidence.js";
-import { eventEvidence, fiveXx, quote } from "../facts.js";
+import { WAITING_EXPLAINED, eventEvidence, fiveXx, quote } from "../facts.js";
 import { to } from "../links.js";
 import { matchesSelector, selectorText } from "../scope.js";
-import type { Deployment, ReplicaSet } from "../snapshot.js";
+import type { Deployment, Pod, ReplicaSet } from "../snapshot.js";
 
 const ROLLOUT_EVENTS = new Set(["FailedCreate", "ProgressDeadlineExceeded", "ReplicaSetCreateError"]);
 
@@ -13,6 +13,11 @@ function revisions(d: Deployment, all: ReplicaSet[]) {
   const newest = mine.reduce<ReplicaSet | undefined>((a, r) => (!a || r.revision! > a.revision! ? r : a), undefined);
   return { newest, older: mine.filter((r) => r !== newest) };
 }
+
+/** A pod that will not become available by waiting: its container cannot start, or it cannot be scheduled. */
+const heldBack = (p: Pod) =>
+  p.containerStatuses.some((c) => c.state.waiting?.reason !== undefined && WAITING_EXPLAINED.has(c.state.waiting.reason)) ||
+  (p.phase === "Pending" && p.conditions.some((c) => c.type === "PodScheduled" && c.status === "False"));
 
 function detect(ctx: RuleContext): Draft | undefined {
   const { scope, input } = ctx;
@@ -28,14 +33,15 @@ function detect(ctx: RuleContext): Draft | undefined {
     const { newest, older } = revisions(d, scope.replicasets);
     const desired = d.replicas ?? 1;
     const available = d.availableReplicas ?? 0;
-    // A rollout in progress also has an unavailable new ReplicaSet; it is stuck when the old ones were scaled
-    // down for it and the new one still has nothing available to show for it.
+    // A rollout in progress also has an unavailable new ReplicaSet while its pods start. Before the progress
+    // deadline it is stuck only when the old ones were scaled down for it and its pods cannot start at all.
     const oldServing = older.reduce((n, r) => n + r.replicas, 0);
-    const stalled = newest !== undefined && older.length > 0 && newest.replicas > 0 && newest.availableReplicas === 0 && oldServing < desired && available < desired;
+    const newPods = newest ? scope.pods.filter((p) => p.owner?.kind === "ReplicaSet" && p.owner.name === newest.name) : [];
+    const stalled = newest !== undefined && older.length > 0 && newest.availableReplicas === 0 && oldServing < desired && available < desired && newPods.length > 0 && newPods.every(heldBack);
     if (!deadline && !failure && !stalled) continue;
     stuck.push(d);
     shortfall ||= available < desired;
-    reason ||= deadline ? "ProgressDeadlineExceeded" : failure ? `${failure.reason ?? "ReplicaFailure"}` : "new ReplicaSet unavailable";
+    reason ||= deadline ? "ProgressDeadlineExceeded" : failure ? `${failure.reason ?? "ReplicaFailure"}` : "new pods cannot start";
     for (const c of [progressing && deadline ? progressing : undefined, failure].filter((x) => x !== undefined)) {
       evidence.push(
         timed(
@@ -52,7 +58,7 @@ function detect(ctx: RuleContext): Draft | undefined {
           { from: newest.createdAt, ongoing: true },
         ),
       );
-      pods.push(...scope.pods.filter((p) => p.owner?.kind === "ReplicaSet" && p.owner.name === newest.name).map((p) => p.name));
+      pods.push(...newPods.map((p) => p.name));
     }
     for (const r of older.filter((x) => x.replicas > 0 || x.availableReplicas > 0)) {
       evidence.push(timed({ kind: "ReplicaSet", namespace: r.namespace, name: r.name, field: "spec.replicas", value: `${r.replicas} (revision ${r.revision}, old; ${r.availableReplicas} available)` }, {}));

@@ -32,7 +32,8 @@ function blindSpots(snapshot: Snapshot): string[] {
 /** The proxy that wrote the lines, from how it names upstreams (for the chain's last step). */
 function proxyOf(upstream: string | undefined, mapping: UpstreamMapping): string {
   if (!upstream) return "the proxy";
-  if (/^(outbound|inbound)\|/.test(upstream) || upstream.includes("/")) return "Envoy";
+  // Istio `outbound|80||svc.ns.svc…`, Contour `ns/svc/port[/hash]` (HAProxy's `backend/server` has two parts).
+  if (/^(outbound|inbound)\|/.test(upstream) || upstream.split("/").length >= 3) return "Envoy";
   if (/@[a-z-]+$/.test(upstream)) return "Traefik";
   return mapping.via === "upstream-name" ? "ingress-nginx" : "the proxy";
 }

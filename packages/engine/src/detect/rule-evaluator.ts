@@ -6,6 +6,7 @@ import { classOf, KeyWindow } from "../window/key-window.js";
 import { IncidentAccumulator } from "../incident/accumulator.js";
 import type { Redactor } from "../incident/redact.js";
 import { closenessOf, NearMissBoard, type NearMiss } from "./near-miss.js";
+import { AnsweredPaths } from "./answered-paths.js";
 import { isoTime } from "../util/time.js";
 import { ownCopy } from "../util/own-copy.js";
 import type { IncidentKey, ThresholdCheck } from "../incident/incident.js";
@@ -95,6 +96,9 @@ export class RuleEvaluator {
    * without building their key.
    */
   private readonly openFirst = new Map<string, number>();
+  /** Keys by the value of the first groupBy field, for rules with a share condition (see onEvent). */
+  private readonly liveFirst = new Map<string, number>();
+  private readonly answered: AnsweredPaths | undefined;
   private readonly firstBit: number;
   /** The last key looked up: consecutive events usually share it (one host, a few upstreams). */
   private lastKey: string | undefined;
@@ -107,6 +111,7 @@ export class RuleEvaluator {
     private readonly traceKey?: (key: IncidentKey) => boolean,
   ) {
     this.compiled = compileRule(rule, pack);
+    if (this.compiled.skipAnswered) this.answered = new AnsweredPaths(this.compiled);
     this.observed = this.compiled.when.map(() => 0);
     this.shape = groupShapeId(rule.groupBy);
     this.firstBit = OPEN_BIT[rule.groupBy[0]];
@@ -132,11 +137,19 @@ export class RuleEvaluator {
    * an event this rule does not count matters only to an open incident of its key.
    */
   onEvent(ev: ObservedEvent, openMask: number): void {
-    const counted = passesGates(this.compiled, ev) && this.compiled.match(ev);
+    const c = this.compiled;
+    let counted = passesGates(c, ev) && c.match(ev);
+    if (this.answered) counted = this.answered.judge(ev, counted);
+    // Traffic a share condition divides by matters only to a key whose window holds events.
+    let other = false;
     if (!counted) {
-      if (this.open === 0 || (openMask & this.firstBit) === 0) return;
-      const first = groupFieldText(ev, this.compiled.rule.groupBy[0]);
-      if (first === undefined || !this.openFirst.has(first)) return;
+      const openHere = this.open > 0 && (openMask & this.firstBit) !== 0;
+      const shareHere = c.shareOf !== undefined && this.liveFirst.size > 0;
+      if (!openHere && !shareHere) return;
+      const first = groupFieldText(ev, c.rule.groupBy[0]);
+      if (first === undefined) return;
+      other = shareHere && this.liveFirst.has(first) && c.shareOf!(ev);
+      if (!other && !(openHere && this.openFirst.has(first))) return;
     }
     const keyText = groupKeyCached(ev, this.shape, this.compiled.rule.groupBy);
     if (keyText === undefined) return;
@@ -146,12 +159,14 @@ export class RuleEvaluator {
       st = { key: ownCopy(keyText), win: new KeyWindow(this.compiled, this.lean), settled: false };
       if (this.traceKey?.(this.keyOf(ev))) st.trace = [];
       this.states.set(st.key, st);
+      if (this.compiled.shareOf) bump(this.liveFirst, groupFieldText(ev, this.compiled.rule.groupBy[0])!, 1);
     }
     this.lastKey = st.key;
     this.lastState = st;
     const t = ev.e.ts;
     this.catchUp(st, t);
     if (counted) st.win.add(ev);
+    else if (other) st.win.addOther(t);
     if (st.inc) st.inc.acc.add(ev, counted);
     if (counted) {
       const inert = st.settled && this.risesOnly !== undefined && classOf(ev.e.status) !== this.risesOnly && !st.trace;
@@ -161,6 +176,7 @@ export class RuleEvaluator {
 
   /** Processes the passage of event time up to `now` for every key, and forgets keys that went quiet. */
   sweep(now: number): void {
+    this.answered?.forgetBefore(now);
     for (const st of this.states.values()) {
       this.catchUp(st, now);
       if (st.win.size === 0 && !st.inc) this.forget(st);
@@ -197,6 +213,7 @@ export class RuleEvaluator {
     this.offerMiss(st);
     if (st.trace) this.forgottenTraces.push({ key: st.key, steps: st.trace, nearMiss: this.renderMiss(st.key, st.best) });
     this.states.delete(st.key);
+    if (this.compiled.shareOf) bump(this.liveFirst, this.keyOfText(st.key)[this.compiled.rule.groupBy[0]], -1);
     if (this.lastState === st) this.lastKey = this.lastState = undefined;
   }
 
@@ -355,6 +372,12 @@ export function thresholdChecks(d: IncidentDraft): ThresholdCheck[] {
     op: c.op,
     met: meets(d.peaks[i], c),
   }));
+}
+
+function bump(counts: Map<string, number>, k: string, by: 1 | -1): void {
+  const n = (counts.get(k) ?? 0) + by;
+  if (n > 0) counts.set(k, n);
+  else counts.delete(k);
 }
 
 function round(x: number): number {

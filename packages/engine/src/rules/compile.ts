@@ -11,6 +11,7 @@ export type MetricName =
   | { kind: "distinct"; field: EventField }
   | { kind: "statusClass"; cls: number }
   | { kind: "ratio"; cls: number }
+  | { kind: "share" }
   | { kind: "percentile"; p: 50 | 95; field: EventField };
 
 export interface CompiledThreshold extends Threshold {
@@ -33,6 +34,11 @@ export interface CompiledRule {
   distinctFields: EventField[];
   /** Fields whose values the window must keep for percentiles. */
   percentileFields: EventField[];
+  /** The `of` of a share condition: the key's traffic that events the rule counts are a share of. */
+  shareOf: ((ev: ObservedEvent) => boolean) | undefined;
+  /** For `skipAnswered`: the requests whose 2xx/3xx answers say a path exists (predicates but status and method). */
+  answeredSubject: ((ev: ObservedEvent) => boolean) | undefined;
+  skipAnswered: { by: "path" | "firstSegment"; withinMs: number } | undefined;
 }
 
 export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
@@ -41,6 +47,8 @@ export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
   const when = rule.when.map((t) => ({ ...t, m: parseMetric(t.metric) }));
   const distinctFields = [...new Set(when.flatMap((t) => (t.m.kind === "distinct" ? [t.m.field] : [])))];
   const percentileFields = [...new Set(when.flatMap((t) => (t.m.kind === "percentile" ? [t.m.field] : [])))];
+  const of = rule.when.find((t) => t.of)?.of;
+  const subject = rule.match.filter((p) => p.field !== "status" && p.field !== "method");
   return {
     rule,
     pack,
@@ -52,6 +60,9 @@ export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
     when,
     distinctFields,
     percentileFields,
+    shareOf: of ? allOf(of.map((p) => compilePredicate(p, pack.name))) : undefined,
+    answeredSubject: rule.skipAnswered ? allOf(subject.map((p) => compilePredicate(p, pack.name))) : undefined,
+    skipAnswered: rule.skipAnswered ? { by: rule.skipAnswered.by, withinMs: parseDuration(rule.skipAnswered.within)! } : undefined,
   };
 }
 
@@ -115,6 +126,8 @@ export function parseMetric(expr: string): MetricName {
       return { kind: "statusClass", cls: Number(arg[0]) };
     case "ratio":
       return { kind: "ratio", cls: Number(arg[0]) };
+    case "share":
+      return { kind: "share" };
     default:
       return { kind: "percentile", p: name === "p50" ? 50 : 95, field: arg as EventField };
   }
@@ -181,7 +194,12 @@ function compileTest(p: Predicate): (v: FieldValue) => boolean {
 }
 
 export function describeThreshold(t: CompiledThreshold, windowMs: number): string {
-  return `${t.metric} ${t.op} ${t.value} within ${windowMs / 1000}s`;
+  const of = t.of ? ` of ${t.of.map(describePredicate).join(" and ")}` : "";
+  return `${t.metric}${of} ${t.op} ${t.value} within ${windowMs / 1000}s`;
+}
+
+function describePredicate(p: Predicate): string {
+  return `${p.not ? "not " : ""}${p.field} ${p.op} ${Array.isArray(p.value) ? `[${p.value.join(", ")}]` : String(p.value)}`;
 }
 
 export function meets(observed: number, t: Threshold): boolean {

@@ -161,7 +161,7 @@ function readListEntries(source: string, spec: ListSpec): ListEntry[] | string {
       const value = obj[spec.jsonKey];
       if (typeof value !== "string") return `list entry lacks string key "${spec.jsonKey}": ${line.slice(0, 80)}`;
       const m = spec.jsonMatchKey ? obj[spec.jsonMatchKey] : undefined;
-      const match = m === "equals" ? "exact" : m === "contains" || m === "prefix" || m === "suffix" || m === "regex" ? m : spec.match;
+      const match = m === "equals" ? "exact" : m === "contains" || m === "prefix" || m === "suffix" || m === "token" || m === "regex" ? m : spec.match;
       const tag = Object.entries(obj).find(([k, v]) => k !== spec.jsonKey && k !== spec.jsonMatchKey && typeof v === "string")?.[1] as string | undefined;
       out.push({ value, match, tag });
     } else {

@@ -48,22 +48,36 @@ export type Predicate = z.infer<typeof Predicate>;
 /**
  * Metrics over the events of one key inside the window:
  * `count`, `peakRps` (events in the trailing 1 s), `distinct(<field>)`, `signatureHits`,
- * `signatureHits(<class>)`, `statusClass(<4xx|5xx|...>)`, `ratio(<statusClass>)`, `p50(<field>)`, `p95(<field>)`.
+ * `signatureHits(<class>)`, `statusClass(<4xx|5xx|...>)`, `ratio(<statusClass>)`, `p50(<field>)`, `p95(<field>)`,
+ * and `share` (with `of`): the matched events' share of the key's traffic that passes `of`.
  */
 export const MetricExpr = z
   .string()
   .regex(
-    /^(count|peakRps|signatureHits|distinct\([a-zA-Z]+\)|signatureHits\([a-z0-9-]+\)|statusClass\([1-5]xx\)|ratio\([1-5]xx\)|p50\([a-zA-Z]+\)|p95\([a-zA-Z]+\))$/,
-    "expected count, peakRps, signatureHits, signatureHits(class), distinct(field), statusClass(5xx), ratio(5xx), p50(field) or p95(field)",
+    /^(count|peakRps|signatureHits|share|distinct\([a-zA-Z]+\)|signatureHits\([a-z0-9-]+\)|statusClass\([1-5]xx\)|ratio\([1-5]xx\)|p50\([a-zA-Z]+\)|p95\([a-zA-Z]+\))$/,
+    "expected count, peakRps, signatureHits, signatureHits(class), share, distinct(field), statusClass(5xx), ratio(5xx), p50(field) or p95(field)",
   );
 
-export const Threshold = z
+const ThresholdShape = z
   .object({
     metric: MetricExpr,
     op: z.enum([">=", ">", "<=", "<"]).default(">="),
     value: z.number(),
+    /**
+     * For `share`: the traffic the matched events are a share of (predicates, all must hold). The share is
+     * matched / (matched + the key's other events passing `of`), counted from the oldest matched event still
+     * in the window: the client's traffic while it was doing what the rule counts.
+     */
+    of: z.array(Predicate).min(1).optional(),
   })
   .strict();
+
+const shareNeedsOf = (t: z.infer<typeof ThresholdShape>, ctx: z.RefinementCtx) => {
+  if (t.metric === "share" && !t.of) ctx.addIssue({ code: "custom", path: ["of"], message: "share needs `of`: the traffic it is a share of" });
+  if (t.metric !== "share" && t.of) ctx.addIssue({ code: "custom", path: ["of"], message: "`of` only applies to the share metric" });
+};
+
+export const Threshold = ThresholdShape.superRefine(shareNeedsOf);
 export type Threshold = z.infer<typeof Threshold>;
 
 export const Escalation = z
@@ -72,7 +86,10 @@ export const Escalation = z
     /** Raise when the incident's outcome is one of these (security). */
     outcome: z.array(z.enum(["blocked", "partial", "impact"])).optional(),
     /** Raise when this threshold holds over the incident's peak window (reliability). */
-    when: Threshold.optional(),
+    when: ThresholdShape.omit({ of: true })
+      .extend({ metric: MetricExpr.refine((m) => m !== "share", { message: "share is a firing condition, not an escalation" }) })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -88,7 +105,17 @@ export const Rule = z
     groupBy: z.array(z.enum(["clientIp", "host", "upstream"])).min(1),
     window: Duration,
     cooldown: Duration.optional(),
-    when: z.array(Threshold).min(1),
+    when: z
+      .array(Threshold)
+      .min(1)
+      .refine((ts) => ts.filter((t) => t.metric === "share").length <= 1, { message: "at most one share condition per rule" }),
+    /**
+     * Counts an event only while its host has answered nobody 2xx/3xx, on the same path (`by: path`) or the
+     * same first path segment (`by: firstSegment`, the root of a panel or app), within `within` before it.
+     * "Answered" is judged over the requests that pass this rule's predicates on fields other than status and
+     * method: an admin panel that answers its staff exists, so their 401/403/404 on it are not probes for it.
+     */
+    skipAnswered: z.object({ by: z.enum(["path", "firstSegment"]), within: Duration }).strict().optional(),
     severity: Severity,
     escalate: z.array(Escalation).default([]),
     recommendations: z.array(z.string()).default([]),
@@ -135,8 +162,12 @@ export const ListSpec = z
     items: z.array(z.string()).optional(),
     /** A list file, resolved by the caller relative to the pack (one entry a line, `#` comments). */
     file: z.string().optional(),
-    /** How an entry matches the field: `contains` (case-insensitive substring), `exact`, `prefix`, `suffix`, `segment` (a whole path segment), `regex`. */
-    match: z.enum(["contains", "exact", "prefix", "suffix", "segment", "regex"]).default("contains"),
+    /**
+     * How an entry matches the field: `contains` (case-insensitive substring), `exact`, `prefix`, `suffix`,
+     * `segment` (a whole path segment), `token` (a whole product token or word: not preceded or followed by a
+     * letter, digit or `_`, so `oBot` does not match inside `UptimeRobot`), `regex`.
+     */
+    match: z.enum(["contains", "exact", "prefix", "suffix", "segment", "token", "regex"]).default("contains"),
     caseSensitive: z.boolean().default(false),
     /** For JSON-lines list files: the key holding the entry, and optionally the key holding its match type. */
     jsonKey: z.string().optional(),

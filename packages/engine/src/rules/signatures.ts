@@ -164,6 +164,19 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
 
+const WORD = /[A-Za-z0-9_]/;
+
+/**
+ * A whole word or product token: a word character at the entry's edge must not continue into the text
+ * around it (the `\b` of the CrowdSec hub's user-agent regexes). An edge that is itself punctuation
+ * (`Mozilla/4.0 (Hydra)`) already delimits the entry.
+ */
+function tokenPattern(value: string): string {
+  const before = WORD.test(value[0]) ? "(?<![A-Za-z0-9_])" : "";
+  const after = WORD.test(value[value.length - 1]) ? "(?![A-Za-z0-9_])" : "";
+  return `${before}${escapeRegex(value)}${after}`;
+}
+
 /**
  * Compiles a list into one matcher: literal entries become a single alternation per match type
  * (one regex scan instead of hundreds of indexOf calls), regex entries are tried in order.
@@ -174,17 +187,17 @@ function compileList(entries: ListEntry[], caseSensitive: boolean): EntryMatcher
   const exact = new Map<string, ListEntry>();
   const segment = new Map<string, ListEntry>();
   const byPattern: Array<{ re: RegExp; entries: ListEntry[]; kind: ListEntry["match"] }> = [];
-  const groups: Record<"contains" | "prefix" | "suffix", ListEntry[]> = { contains: [], prefix: [], suffix: [] };
+  const groups: Record<"contains" | "prefix" | "suffix" | "token", ListEntry[]> = { contains: [], prefix: [], suffix: [], token: [] };
   for (const entry of entries) {
     if (entry.match === "exact") exact.set(fold(entry.value), exact.get(fold(entry.value)) ?? entry);
     else if (entry.match === "segment") segment.set(fold(entry.value), segment.get(fold(entry.value)) ?? entry);
     else if (entry.match === "regex") byPattern.push({ re: new RegExp(entry.value, flags), entries: [entry], kind: "regex" });
     else groups[entry.match].push(entry);
   }
-  for (const kind of ["contains", "prefix", "suffix"] as const) {
+  for (const kind of ["contains", "prefix", "suffix", "token"] as const) {
     const list = groups[kind];
     if (!list.length) continue;
-    const alternation = list.map((e) => `(?:${escapeRegex(e.value)})`).join("|");
+    const alternation = list.map((e) => `(?:${kind === "token" ? tokenPattern(e.value) : escapeRegex(e.value)})`).join("|");
     const source = kind === "prefix" ? `^(?:${alternation})` : kind === "suffix" ? `(?:${alternation})$` : alternation;
     byPattern.push({ re: new RegExp(source, flags), entries: list, kind });
   }

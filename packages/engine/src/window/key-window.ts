@@ -39,6 +39,15 @@ export class KeyWindow {
   private readonly sigCounts = new Map<string, number>();
   private sigTotal = 0;
   private readonly statusClass = [0, 0, 0, 0, 0, 0];
+  /**
+   * For a share condition: times of the key's other traffic (events passing its `of` but not the rule's match)
+   * since the oldest event in the window, as runs of one timestamp, so a share is one division.
+   */
+  private otherTs = new Float64Array(0);
+  private otherRun = new Int32Array(0);
+  private otherHead = 0;
+  private otherTail = 0;
+  private others = 0;
 
   constructor(
     private readonly rule: CompiledRule,
@@ -103,6 +112,38 @@ export class KeyWindow {
     if (c >= 1 && c <= 5) this.statusClass[c]++;
   }
 
+  /** Counts a request of the key's other traffic; only while the window holds events (see otherTs). */
+  addOther(ts: number): void {
+    if (this.size === 0) return;
+    this.others++;
+    const last = this.otherTail - 1;
+    if (last >= this.otherHead && this.otherTs[last] === ts) {
+      this.otherRun[last]++;
+      return;
+    }
+    if (this.otherTail === this.otherTs.length) {
+      const live = this.otherTail - this.otherHead;
+      if (live * 2 <= this.otherTs.length && live > 0) {
+        this.otherTs.copyWithin(0, this.otherHead, this.otherTail);
+        this.otherRun.copyWithin(0, this.otherHead, this.otherTail);
+      } else {
+        this.otherTs = grown(this.otherTs.length ? this.otherTs : new Float64Array(2), this.otherHead, this.otherTail);
+        this.otherRun = grown(this.otherRun.length ? this.otherRun : new Int32Array(2), this.otherHead, this.otherTail);
+      }
+      this.otherHead = 0;
+      this.otherTail = live;
+    }
+    this.otherTs[this.otherTail] = ts;
+    this.otherRun[this.otherTail++] = 1;
+  }
+
+  /** Drops other traffic older than the oldest event left (all of it once the window is empty). */
+  private expireOthers(): void {
+    const oldest = this.oldestTs;
+    while (this.otherHead < this.otherTail && (oldest === undefined || this.otherTs[this.otherHead] < oldest)) this.others -= this.otherRun[this.otherHead++];
+    if (this.otherHead === this.otherTail) this.otherHead = this.otherTail = 0;
+  }
+
   /** Removes events with ts ≤ cutoff. */
   expireThrough(cutoff: number): void {
     while (this.head < this.tail && this.ts[this.head] <= cutoff) {
@@ -122,6 +163,7 @@ export class KeyWindow {
       this.evs = this.evs.slice(this.evsHead);
       this.evsHead = 0;
     }
+    if (this.others) this.expireOthers();
   }
 
   /** At a full column: slide the live slots to the front when at most half are live, else double. */
@@ -155,6 +197,8 @@ export class KeyWindow {
         return this.statusClass[m.cls];
       case "ratio":
         return this.size ? this.statusClass[m.cls] / this.size : 0;
+      case "share":
+        return this.size ? this.size / (this.size + this.others) : 0;
       case "percentile":
         return this.percentile(m.field, m.p);
     }

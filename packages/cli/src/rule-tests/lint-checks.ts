@@ -81,7 +81,7 @@ function impossibleConditions(rule: Rule): string[] {
   for (const t of rule.when) {
     const m = parseMetric(t.metric);
     if (isLower(t) && BOUNDED_BY_COUNT.has(m.kind) && lowest(t) > countMax) out.push(`${t.metric} ${t.op} ${t.value} needs more requests than count allows (at most ${countMax})`);
-    if (m.kind === "ratio" && ((isLower(t) && lowest(t) > 1) || (!isLower(t) && highest(t) < 0))) out.push(`${t.metric} ${t.op} ${t.value}: a ratio lies between 0 and 1`);
+    if ((m.kind === "ratio" || m.kind === "share") && ((isLower(t) && lowest(t) > 1) || (!isLower(t) && highest(t) < 0))) out.push(`${t.metric} ${t.op} ${t.value}: a ${m.kind} lies between 0 and 1`);
     if (m.kind === "distinct" && pinned.has(m.field as never) && isLower(t) && lowest(t) > 1) out.push(`${t.metric} ${t.op} ${t.value}, but match pins ${m.field} to one value`);
   }
   return out;

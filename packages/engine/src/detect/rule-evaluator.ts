@@ -166,7 +166,7 @@ export class RuleEvaluator {
     const t = ev.e.ts;
     this.catchUp(st, t);
     if (counted) st.win.add(ev);
-    else if (other) st.win.addOther(t);
+    else if (other) st.win.addOther();
     if (st.inc) st.inc.acc.add(ev, counted);
     if (counted) {
       const inert = st.settled && this.risesOnly !== undefined && classOf(ev.e.status) !== this.risesOnly && !st.trace;

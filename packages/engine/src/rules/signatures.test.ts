@@ -69,3 +69,51 @@ describe("SignatureMatcher prefilter", () => {
     }
   });
 });
+
+describe("user agents: attack tools apart from crawlers, matched on product-token boundaries", () => {
+  const m = new SignatureMatcher(pack);
+  const classes = (ua: string) => (m.hits(event("/", undefined, ua)) ?? []).map((h) => `${h.cls}:${h.entry}`);
+
+  it("does not find `oBot` inside UptimeRobot or Mail.RU_Bot's robots page (they are monitors and crawlers)", () => {
+    expect(classes("Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)")).toEqual(["crawler-user-agent:UptimeRobot"]);
+    expect(classes("Mozilla/5.0 (compatible; Linux x86_64; Mail.RU_Bot/2.0; +http://go.mail.ru/help/robots)")).toEqual(["crawler-user-agent:Mail.RU_Bot"]);
+    expect(classes("Mozilla/5.0 (compatible; oBot/2.3.1; +http://www-935.ibm.com/services/us/index.wss/detail/iss/a1029077?cntxt=a1027244)")).toEqual(["crawler-user-agent:oBot"]);
+  });
+
+  it("puts the crawlers, SEO bots, monitors and libraries of real logs in the context class", () => {
+    for (const ua of [
+      "Mozilla/5.0 (compatible; MJ12bot/v1.4.5; http://www.majestic12.co.uk/bot.php?+)",
+      "Mozilla/5.0 (compatible; Exabot/3.0; +http://www.exabot.com/go/robot)",
+      "Mozilla/5.0 (compatible; Ezooms/1.0; help@moz.com)",
+      "MojeekBot/0.6 (archi; http://www.mojeek.com/bot.html)",
+      "psbot/0.1 (+http://www.picsearch.com/bot.html)",
+      "Apache-Nutch/1.9",
+      "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+      "Pingdom.com_bot_version_1.4_(http://www.pingdom.com/)",
+      "python-requests/2.32.3",
+      "Go-http-client/1.1",
+      "curl/8.5.0",
+    ])
+      expect(classes(ua).every((c) => c.startsWith("crawler-user-agent:")) && classes(ua).length > 0, ua).toBe(true);
+  });
+
+  it("finds attack tools by their product token", () => {
+    for (const [ua, tool] of [
+      ["sqlmap/1.7.2#stable (https://sqlmap.org)", "Sqlmap"],
+      ["Mozilla/5.00 (Nikto/2.1.5) (Evasions:None) (Test:Port Check)", "Nikto"],
+      ["Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/74.0.3729.169 Safari/537.36 Nuclei - Open-source project (github.com/projectdiscovery/nuclei)", "Nuclei"],
+      ["masscan/1.3 (https://github.com/robertdavidgraham/masscan)", "Masscan"],
+      ["Mozilla/5.0 zgrab/0.x", "zgrab"],
+      ["WPScan v3.8.22 (https://wpscan.com/wordpress-security-scanner)", "WPScan"],
+      ["DirBuster-1.0-RC1 (http://www.owasp.org/index.php/Category:OWASP_DirBuster_Project)", "Dirbuster"],
+      ["Fuzz Faster U Fool v2.1.0-dev", "fuzz faster"],
+      ["Mozilla/4.0 (Hydra)", "Mozilla/4.0 (Hydra)"],
+    ])
+      expect(classes(ua), ua).toContain(`attack-tool-user-agent:${tool}`);
+  });
+
+  it("does not take a tool's name inside a longer word for the tool", () => {
+    expect(classes("Mozilla/5.0 (X11; Linux x86_64) Nmapper/1.0")).toEqual([]);
+    expect(classes("Lavega-Browser/2.0")).toEqual([]);
+  });
+});

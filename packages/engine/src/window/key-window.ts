@@ -40,10 +40,12 @@ export class KeyWindow {
   private sigTotal = 0;
   private readonly statusClass = [0, 0, 0, 0, 0, 0];
   /**
-   * For a share condition: times of the key's other traffic (events passing its `of` but not the rule's match)
-   * since the oldest event in the window, as runs of one timestamp, so a share is one division.
+   * For a share condition: the key's other traffic (events passing its `of` but not the rule's match) that
+   * arrived after the oldest event still in the window, in the pipeline's order. Kept as runs of the number of
+   * events added before each arrived (`added` then), so expiring the oldest event drops exactly the others
+   * that preceded the new oldest, and a share is one division.
    */
-  private otherTs = new Float64Array(0);
+  private otherAfter = new Float64Array(0);
   private otherRun = new Int32Array(0);
   private otherHead = 0;
   private otherTail = 0;
@@ -112,35 +114,34 @@ export class KeyWindow {
     if (c >= 1 && c <= 5) this.statusClass[c]++;
   }
 
-  /** Counts a request of the key's other traffic; only while the window holds events (see otherTs). */
-  addOther(ts: number): void {
+  /** Counts a request of the key's other traffic; only while the window holds events (see otherAfter). */
+  addOther(): void {
     if (this.size === 0) return;
     this.others++;
     const last = this.otherTail - 1;
-    if (last >= this.otherHead && this.otherTs[last] === ts) {
+    if (last >= this.otherHead && this.otherAfter[last] === this.added) {
       this.otherRun[last]++;
       return;
     }
-    if (this.otherTail === this.otherTs.length) {
+    if (this.otherTail === this.otherAfter.length) {
       const live = this.otherTail - this.otherHead;
-      if (live * 2 <= this.otherTs.length && live > 0) {
-        this.otherTs.copyWithin(0, this.otherHead, this.otherTail);
+      if (live > 0 && live * 2 <= this.otherAfter.length) {
+        this.otherAfter.copyWithin(0, this.otherHead, this.otherTail);
         this.otherRun.copyWithin(0, this.otherHead, this.otherTail);
       } else {
-        this.otherTs = grown(this.otherTs.length ? this.otherTs : new Float64Array(2), this.otherHead, this.otherTail);
+        this.otherAfter = grown(this.otherAfter.length ? this.otherAfter : new Float64Array(2), this.otherHead, this.otherTail);
         this.otherRun = grown(this.otherRun.length ? this.otherRun : new Int32Array(2), this.otherHead, this.otherTail);
       }
       this.otherHead = 0;
       this.otherTail = live;
     }
-    this.otherTs[this.otherTail] = ts;
+    this.otherAfter[this.otherTail] = this.added;
     this.otherRun[this.otherTail++] = 1;
   }
 
-  /** Drops other traffic older than the oldest event left (all of it once the window is empty). */
+  /** Drops the other traffic that arrived before the oldest event left (all of it once the window is empty). */
   private expireOthers(): void {
-    const oldest = this.oldestTs;
-    while (this.otherHead < this.otherTail && (oldest === undefined || this.otherTs[this.otherHead] < oldest)) this.others -= this.otherRun[this.otherHead++];
+    while (this.otherHead < this.otherTail && this.otherAfter[this.otherHead] <= this.expiredCum) this.others -= this.otherRun[this.otherHead++];
     if (this.otherHead === this.otherTail) this.otherHead = this.otherTail = 0;
   }
 

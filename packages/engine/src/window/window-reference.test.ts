@@ -17,9 +17,13 @@ const RULES = {
   distinct: { metric: "distinct(path)", op: ">=", value: 3 },
   peakRps: { metric: "peakRps", op: ">=", value: 3 },
   ratio: { metric: "ratio(5xx)", op: ">", value: 0.5 },
+  // The key's other traffic here: unmatched requests for /1 to /3 (not a superset of the match, on purpose).
+  share: { metric: "share", op: ">=", value: 0.6, of: '[{ field: path, op: in, value: ["/1", "/2", "/3"] }]' },
 } as const;
+type Cond = (typeof RULES)[keyof typeof RULES];
+const inOf = (e: Ev) => ["/1", "/2", "/3"].includes(e.path);
 
-function pack(cond: (typeof RULES)[keyof typeof RULES], withMatch: boolean) {
+function pack(cond: Cond, withMatch: boolean) {
   const text = `apiVersion: edgeproof/v1
 name: ref
 version: "1"
@@ -33,7 +37,7 @@ rules:
     cooldown: ${COOLDOWN}ms
     match: ${withMatch ? "[{ field: method, op: equals, value: GET }]" : "[]"}
     when:
-      - { metric: "${cond.metric}", op: "${cond.op}", value: ${cond.value} }
+      - { metric: "${cond.metric}", op: "${cond.op}", value: ${cond.value}${"of" in cond ? `, of: ${cond.of}` : ""} }
     severity: P3
 `;
   return loadRulePack(text, "ref.yaml");
@@ -45,13 +49,15 @@ function toEvent(e: Ev): HTTPEvent {
   return { ts: e.ts, clientIp: e.ip, host: "h", method: e.method, path: e.path, status: e.status, source: { format: "combined", line: e.line } };
 }
 
-function bruteForce(events: Ev[], cond: (typeof RULES)[keyof typeof RULES], withMatch: boolean) {
+function bruteForce(events: Ev[], cond: Cond, withMatch: boolean) {
   const sorted = [...events].sort((a, b) => a.ts - b.ts || a.line - b.line);
   const end = sorted.length ? sorted[sorted.length - 1].ts : 0;
   const result: Array<{ key: string; openedAt: number; closed: boolean }> = [];
   const ips = [...new Set(sorted.map((e) => e.ip))].sort();
   for (const ip of ips) {
-    const mine = sorted.filter((e) => e.ip === ip && (!withMatch || e.method === "GET"));
+    const all = sorted.filter((e) => e.ip === ip);
+    const matched = (e: Ev) => !withMatch || e.method === "GET";
+    const mine = all.filter(matched);
     // Timeline: each event (evaluated with the events released so far), each expiry point ≤ end, expiries first at equal times.
     type Point = { t: number; upto: number; expiry: boolean };
     const points: Point[] = [];
@@ -75,6 +81,15 @@ function bruteForce(events: Ev[], cond: (typeof RULES)[keyof typeof RULES], with
         case "count": v = inWin.length; break;
         case "distinct(path)": v = new Set(inWin.map((e) => e.path)).size; break;
         case "peakRps": v = inWin.filter((e) => e.ts > p.t - 1000).length; break;
+        case "share": {
+          // Other traffic since the oldest event in the window, as released by then: before this event, or
+          // (at an expiry) before the expiry's moment.
+          const from = all.indexOf(inWin[0]);
+          const upto = p.expiry ? all.findIndex((e) => e.ts >= p.t) : all.indexOf(mine[p.upto]);
+          const others = all.slice(from + 1, upto < 0 ? all.length : upto).filter((e) => !matched(e) && inOf(e)).length;
+          v = inWin.length / (inWin.length + others);
+          break;
+        }
         default: v = inWin.filter((e) => e.status >= 500).length / inWin.length;
       }
       const holds = cond.op === ">=" ? v >= cond.value : v > cond.value;

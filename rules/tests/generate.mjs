@@ -9,6 +9,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const T0 = Date.UTC(2026, 10, 20, 10, 0, 0);
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const BROWSERS = [
+  BROWSER,
+  "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0",
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+  "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+];
 
 function clf(ms) {
   const d = new Date(ms);
@@ -85,6 +91,69 @@ write("security/tests/below-thresholds/access.log", [
   // An admin path that exists and is answered is an administrator at work, not probing.
   ...seq(5, (i) => at(T0 + i * 2000, line("203.0.113.117", T0 + i * 2000, get("/admin"), 200))),
 ]);
+
+// --- precision: benign actors that used to become incidents, and the attackers next to them ---------------
+// Crawlers and monitors whose product tokens sit in bad-bot lists (and UptimeRobot, which `oBot` matched as a
+// substring): robots.txt, pages, a few dead links; the monitor's checks get 504s during an outage.
+const CRAWLERS = [
+  ["198.51.100.101", "Mozilla/5.0 (compatible; MJ12bot/v1.4.5; http://www.majestic12.co.uk/bot.php?+)"],
+  ["198.51.100.102", "Mozilla/5.0 (compatible; Exabot/3.0; +http://www.exabot.com/go/robot)"],
+  ["198.51.100.103", "Mozilla/5.0 (compatible; Ezooms/1.0; help@moz.com)"],
+  ["198.51.100.104", "MojeekBot/0.6 (archi; http://www.mojeek.com/bot.html)"],
+  ["198.51.100.105", "psbot/0.1 (+http://www.picsearch.com/bot.html)"],
+  ["198.51.100.106", "Apache-Nutch/1.9"],
+  ["198.51.100.107", "Mozilla/5.0 (compatible; Linux x86_64; Mail.RU_Bot/2.0; +http://go.mail.ru/help/robots)"],
+  ["198.51.100.108", "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)"],
+];
+write("security/tests/crawlers-and-monitors/access.log", [
+  ...CRAWLERS.flatMap(([ip, ua], c) => [
+    at(T0 + c * 7000, line(ip, T0 + c * 7000, get("/robots.txt"), 200, ua)),
+    ...seq(60, (i) => at(T0 + c * 7000 + (i + 1) * 5000, line(ip, T0 + c * 7000 + (i + 1) * 5000, get(i % 20 === 7 ? `/blog/retired-post-${i}` : `/blog/post-${c}-${i}`), i % 20 === 7 ? 404 : 200, ua))),
+  ]),
+  // Every 30 s for an hour; minutes 20-23 fall in an outage (504).
+  ...seq(120, (i) => at(T0 + i * 30000, line("198.51.100.110", T0 + i * 30000, (i % 2 ? "HEAD" : "GET") + " / HTTP/1.1", i >= 40 && i < 48 ? 504 : 200, "Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)"))),
+  ...seq(60, (i) => at(T0 + 30000 + i * 60000, line("198.51.100.111", T0 + 30000 + i * 60000, get("/status"), i >= 20 && i < 24 ? 504 : 200, "Pingdom.com_bot_version_1.4_(http://www.pingdom.com/)"))),
+]);
+
+// An admin host: staff log in (one typo), browse the panel, a restricted account is refused four pages,
+// stale bookmarks after a redesign 404, a DBA passes phpMyAdmin's basic-auth challenge. Meanwhile a scanner
+// asks the same host for panels it does not have (and for one under the real /admin).
+const ADMIN = "/admin";
+write("security/tests/admin-host/access.log", [
+  at(T0, line("198.51.100.40", T0, `POST ${ADMIN}/login HTTP/1.1`, 401)),
+  at(T0 + 4000, line("198.51.100.40", T0 + 4000, `POST ${ADMIN}/login HTTP/1.1`, 302)),
+  ...["/dashboard", "/users", "/orders?page=2", "/orders/1042", "/settings"].map((p, i) => at(T0 + 5000 + i * 3000, line("198.51.100.40", T0 + 5000 + i * 3000, get(ADMIN + p), 200))),
+  at(T0 + 30000, line("198.51.100.41", T0 + 30000, get(`${ADMIN}/dashboard`), 200)),
+  ...["/settings", "/users", "/billing", "/audit-log"].map((p, i) => at(T0 + 32000 + i * 2000, line("198.51.100.41", T0 + 32000 + i * 2000, get(ADMIN + p), 403))),
+  ...["/reports/2019", "/stats", "/old-dashboard"].map((p, i) => at(T0 + 60000 + i * 1500, line("198.51.100.42", T0 + 60000 + i * 1500, get(ADMIN + p), 404))),
+  at(T0 + 90000, line("198.51.100.43", T0 + 90000, get("/phpmyadmin/"), 401)),
+  ...["/phpmyadmin/", "/phpmyadmin/index.php?route=/database/structure&db=shop", "/phpmyadmin/index.php?route=/sql"].map((p, i) => at(T0 + 95000 + i * 2000, line("198.51.100.43", T0 + 95000 + i * 2000, get(p), 200))),
+  ...["/admin/config.php", "/wp-admin/", "/pma/", "/manager/html", "/administrator/index.php"].map((p, i) => at(T0 + 120000 + i * 1000, line("203.0.113.41", T0 + 120000 + i * 1000, get(p), 404))),
+]);
+
+// The issue's API client: 10,000 answered requests in ten minutes, and 149 404s on products that were
+// removed (149 distinct paths: 40 in ten minutes used to be "low and slow probing").
+write("security/tests/heavy-api-client/access.log", [
+  ...seq(10000, (i) => at(T0 + i * 60, line("198.51.100.50", T0 + i * 60, get(i % 4 ? `/api/v1/products/${1000 + (i % 700)}` : `/api/v1/cart?session=s${i % 9}`), 200, "okhttp/4.12.0"))),
+  ...seq(149, (i) => at(T0 + 30 + i * 4000, line("198.51.100.50", T0 + 30 + i * 4000, get(`/api/v1/products/${90000 + i}`), 404, "okhttp/4.12.0"))),
+]);
+
+// A NAT gateway in front of an office: many people at once, 5 requests a second for ten minutes, 2% of their
+// page views on dead links (60 distinct in ten minutes), a few failed and many successful logins.
+write("security/tests/nat-gateway/access.log", [
+  ...seq(3000, (i) => at(T0 + i * 200, line("198.51.100.60", T0 + i * 200, get(i % 50 === 13 ? `/docs/moved-${i}` : i % 3 ? `/docs/page-${i % 400}` : `/static/app-${i % 7}.js`), i % 50 === 13 ? 404 : 200, BROWSERS[i % BROWSERS.length]))),
+  ...seq(40, (i) => at(T0 + 100 + i * 15000, line("198.51.100.60", T0 + 100 + i * 15000, "POST /wp-login.php HTTP/1.1", i % 8 === 3 ? 200 : 302, BROWSERS[i % BROWSERS.length]))),
+]);
+
+// A CDN edge fetching cache misses from the origin for everyone behind it: 10 a second, 3% missing.
+write("security/tests/cdn-edge/access.log", seq(6000, (i) => at(T0 + i * 100, line("198.51.100.70", T0 + i * 100, get(i % 33 === 5 ? `/assets/img/gone-${i}.png` : i % 4 ? `/p/${i % 900}` : `/api/stock/${i % 120}`), i % 33 === 5 ? 404 : i % 97 === 1 ? 404 : 200, "Amazon CloudFront"))));
+
+// A paced scanner: one request every 1 to 2 s for five minutes, a browser user agent, a fifth of its
+// requests on pages that exist (the home page, the login form), the rest missing.
+write("security/tests/paced-scanner/access.log", seq(200, (i) => {
+  const t = T0 + i * 1500 + (i % 3) * 250;
+  return at(t, line("203.0.113.21", t, get(i % 5 === 0 ? ["/", "/login", "/about"][i % 3] : `/${["backup", "old", "test", "dev", "tmp"][i % 5]}/${i}.php`), i % 5 === 0 ? 200 : 404));
+}));
 
 // --- reliability ----------------------------------------------------------------------------------------
 // 40% of an upstream's answers are 502 for two minutes.

@@ -60,6 +60,20 @@ export const Reference = z
   .strict();
 export type Reference = z.infer<typeof Reference>;
 
+/**
+ * A client whose nature the test knows: a benign one (a crawler, a monitor, staff, an API client) must get
+ * no security incident, an attacker at least one. Each names who it is, so a failure says which benign
+ * actor a rule stopped protecting, and the report's precision table counts them.
+ */
+export const Actor = z
+  .object({
+    actor: z.string().min(1),
+    role: z.enum(["benign", "attacker"]),
+    key: KeyExpect,
+  })
+  .strict();
+export type Actor = z.infer<typeof Actor>;
+
 export const ExpectedFile = z
   .object({
     description: z.string().optional(),
@@ -76,6 +90,7 @@ export const ExpectedFile = z
     /** When true (the default) an incident no expectation names fails the test. */
     exact: z.boolean().default(true),
     reference: Reference.optional(),
+    actors: z.array(Actor).default([]),
   })
   .strict();
 export type ExpectedFile = z.infer<typeof ExpectedFile>;

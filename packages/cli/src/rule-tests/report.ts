@@ -1,6 +1,7 @@
 import type { CaseResult } from "./run-tests.js";
 import { coveragePercent, type RuleCoverage } from "./coverage.js";
 import type { Mismatch } from "./match.js";
+import { corpusPrecision, type CorpusPrecision } from "./precision.js";
 
 const diffLines = (d: Mismatch[], indent: string) => d.map((m) => `${indent}${m.sign} ${m.text}`);
 
@@ -27,6 +28,17 @@ export function renderText(results: CaseResult[], cov: RuleCoverage[] | undefine
   return out.join("\n") + "\n";
 }
 
+/** Tests grouped by the folder holding them (a corpus: fixtures/benign, conformance/crowdsec-hub, ...). */
+export function precisionTable(results: CaseResult[]): Array<CorpusPrecision & { tests: number }> {
+  const byCorpus = new Map<string, CaseResult[]>();
+  for (const r of results) {
+    if (!r.actors.length) continue;
+    const corpus = r.test.name.includes("/") ? r.test.name.slice(0, r.test.name.lastIndexOf("/")) : ".";
+    byCorpus.set(corpus, [...(byCorpus.get(corpus) ?? []), r]);
+  }
+  return [...byCorpus].sort(([a], [b]) => (a < b ? -1 : 1)).map(([corpus, rs]) => ({ ...corpusPrecision(corpus, rs.flatMap((r) => r.actors)), tests: rs.length }));
+}
+
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /**
@@ -38,6 +50,14 @@ export function renderMarkdown(results: CaseResult[], cov: RuleCoverage[] | unde
   const failed = results.filter((r) => !r.passed);
   const replays = results.reduce((n, r) => n + r.metamorphicRuns, 0);
   out.push(`${results.length} tests: ${results.length - failed.length} passed, ${failed.length} failed. Each was also replayed ${replays ? "in random chunks and shuffled within the allowed lateness" : "(metamorphic replays off)"} (${replays} replays in all, seeded by the test name).`, "");
+
+  const precision = precisionTable(results);
+  if (precision.length) {
+    out.push("## Precision", "", "Known clients per corpus (a test's `actors`, and the keys a scored reference flags or calls clean): attackers need a security incident, benign clients must get none.", "");
+    out.push("| corpus | tests | attackers found | benign clients flagged | security incidents per attacking client+host |", "|---|---|---|---|---|");
+    for (const p of precision) out.push(`| ${cell(p.corpus)} | ${p.tests} | ${p.found} / ${p.attackers} | ${p.flagged} / ${p.benign} | ${p.incidentsPerAttacker === undefined ? "–" : p.incidentsPerAttacker.toFixed(2)} |`);
+    out.push("");
+  }
 
   const withRef = results.filter((r) => r.agreement);
   const groups = new Map<string, CaseResult[]>();

@@ -7,6 +7,7 @@ import { readLog, replay, replayVariant, fingerprint, type Variant } from "./rep
 import { compareIncidents, describeIncident, type Mismatch } from "./match.js";
 import { agreement, type Agreement } from "./reference.js";
 import { seededRandom, seedFrom } from "./prng.js";
+import { actorProblem, judgeActors, knownActors, type ActorVerdict } from "./precision.js";
 
 export interface SuiteOptions {
   /** Packs under test; default the bundled rules/. A test's own `rules:` replaces them for that test. */
@@ -37,6 +38,8 @@ export interface CaseResult {
   nearMisses: NearMiss[];
   stats?: RunStats;
   agreement?: Agreement;
+  /** The known clients (actors, reference keys) and what the incidents did to each. */
+  actors: ActorVerdict[];
   packs: RulePackDoc[];
 }
 
@@ -52,7 +55,7 @@ export async function runTests(paths: string[], opts: SuiteOptions = {}): Promis
 }
 
 export async function runCase(test: TestCase, suitePacks: RulePackDoc[], opts: SuiteOptions = {}): Promise<CaseResult> {
-  const result: CaseResult = { test, passed: false, problems: [...test.problems], notes: [], mismatches: [], metamorphicRuns: 0, metamorphicFailures: [], incidents: [], nearMisses: [], packs: suitePacks };
+  const result: CaseResult = { test, passed: false, problems: [...test.problems], notes: [], mismatches: [], metamorphicRuns: 0, metamorphicFailures: [], incidents: [], nearMisses: [], actors: [], packs: suitePacks };
   if (result.problems.length) return result;
   const e = test.expected;
   let packs = suitePacks;
@@ -83,6 +86,12 @@ export async function runCase(test: TestCase, suitePacks: RulePackDoc[], opts: S
   result.nearMisses = base.nearMisses();
   result.stats = base.stats;
   result.mismatches = compareIncidents(e, result.incidents);
+  result.actors = judgeActors(knownActors(e), result.incidents);
+  // Reference keys are judged by the agreement below (with its recorded differences); actors fail here.
+  for (const v of judgeActors(e.actors, result.incidents)) {
+    const problem = actorProblem(v);
+    if (problem) result.problems.push(problem);
+  }
 
   if (e.reference) {
     result.agreement = agreement(e.reference, result.incidents);

@@ -34,4 +34,19 @@ describe("edgeproof test over the repository's suites", () => {
     // The hub tests where edgeproof's default pack and CrowdSec agree must not silently drop.
     expect(scored.filter((r) => r.agreement!.agree).length).toBeGreaterThanOrEqual(25);
   });
+
+  it("the benign corpus opens no security incident, and the attack corpus finds every attacker and flags no benign client", async () => {
+    const { results: benign } = await runTests([join(root, "fixtures/benign")], { metamorphicRuns: 1 });
+    expect(benign.length).toBeGreaterThanOrEqual(5);
+    expect(failures(benign)).toEqual([]);
+    for (const r of benign) expect(r.incidents.filter((i) => i.kind === "security").map((i) => `${i.ruleId} ${i.key.clientIp}`), r.test.name).toEqual([]);
+    const { results: attack } = await runTests([join(root, "fixtures/attack")], { metamorphicRuns: 1 });
+    expect(failures(attack)).toEqual([]);
+    const actors = [...benign, ...attack].flatMap((r) => r.actors);
+    expect(actors.filter((a) => a.role === "benign").length).toBeGreaterThanOrEqual(100);
+    expect(actors.filter((a) => a.role === "benign" && a.incidents > 0)).toEqual([]);
+    const attackers = actors.filter((a) => a.role === "attacker");
+    expect(attackers.length).toBeGreaterThanOrEqual(19);
+    expect(attackers.filter((a) => a.incidents === 0)).toEqual([]);
+  });
 });

@@ -52,6 +52,12 @@ export const Reference = z
     clean: z.array(KeyExpect).default([]),
     /** Whether the reference makes a detection claim at all (a parser-only hub test does not). */
     scored: z.boolean().default(true),
+    /**
+     * What a verdict is about: `clients` (a hub scenario overflows for a source) or `lines` (a fail2ban filter
+     * matches single lines; its jail bans later). Only client verdicts count as known attackers and benign
+     * clients in the precision table.
+     */
+    judges: z.enum(["clients", "lines"]).default("clients"),
     /** Incident kind compared with the reference. */
     kind: IncidentKind.default("security"),
     differences: z.array(z.object({ key: KeyExpect, reason: z.string().min(1) }).strict()).default([]),

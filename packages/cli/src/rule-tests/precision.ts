@@ -14,14 +14,14 @@ export interface ActorVerdict {
 }
 
 /**
- * The known clients of a test: its `actors`, and for a scored security reference the keys it flags
- * (attackers) and the keys it says are clean (benign). Keys the reference merely does not flag are not
- * called benign: a narrower scenario missing an attacker does not make it one.
+ * The known clients of a test: its `actors`, and for a scored security reference that judges clients the
+ * keys it flags (attackers) and the keys it says are clean (benign). Keys the reference merely does not flag
+ * are not called benign: a narrower scenario missing an attacker does not make it one.
  */
 export function knownActors(e: ExpectedFile): Actor[] {
   const out = [...e.actors];
   const ref = e.reference;
-  if (ref?.scored && ref.kind === "security") {
+  if (ref?.scored && ref.kind === "security" && ref.judges === "clients") {
     for (const key of ref.flags) out.push({ actor: `flagged by ${ref.source}`, role: "attacker", key });
     for (const key of ref.clean) out.push({ actor: `clean in ${ref.source}`, role: "benign", key });
   }

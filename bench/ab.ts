@@ -14,15 +14,16 @@ import { renderAb, type AbVariant } from "./lib/ab-report.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = join(ROOT, "bench/out");
-const USAGE = `usage: npm run bench:ab -- REV REV... [--file LOG] [--repeats N]
-  REV        a git revision, or . for the working tree (the first is the baseline)
-  --file     the log to run on (default: the benchmark's generated 1M-line upstreaminfo file)
-  --repeats  runs per revision, interleaved (default 5)`;
+const USAGE = `usage: npm run bench:ab -- REV REV... [--file LOG] [--repeats N] [--own-rules]
+  REV          a git revision, or . for the working tree (the first is the baseline)
+  --file       the log to run on (default: the benchmark's generated 1M-line upstreaminfo file)
+  --repeats    runs per revision, interleaved (default 5)
+  --own-rules  each revision runs its own rules/ (for a change to the packs or their schema), not the working tree's`;
 
 const log = (s: string) => process.stderr.write(`[bench:ab] ${s}\n`);
 
 function main(): void {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { file: { type: "string" }, repeats: { type: "string", default: "5" }, help: { type: "boolean", default: false } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { file: { type: "string" }, repeats: { type: "string", default: "5" }, "own-rules": { type: "boolean", default: false }, help: { type: "boolean", default: false } } });
   const repeats = Number(values.repeats);
   if (values.help || positionals.length < 2 || !Number.isInteger(repeats) || repeats < 1) {
     process.stdout.write(USAGE + "\n");
@@ -36,15 +37,17 @@ function main(): void {
   const variants: AbVariant[] = clis.map((c) => ({ label: c.label, runs: [] }));
   for (let i = 0; i < repeats; i++) {
     clis.forEach((c, k) => {
-      // Both run the working tree's rules: an A/B of code on the same work.
-      const r = timeProcess(process.execPath, [c.bin, "run", input.file, "--format", "json", "--rules", join(ROOT, "rules")], { keepStdout: true, cwd: ROOT });
+      // By default both run the working tree's rules: an A/B of code on the same work. A detection change
+      // (new rules, a new schema) is measured with each revision's own rules instead: its cost is both.
+      const rules = values["own-rules"] ? c.rules : join(ROOT, "rules");
+      const r = timeProcess(process.execPath, [c.bin, "run", input.file, "--format", "json", "--rules", rules], { keepStdout: true, cwd: ROOT });
       const outputSha = createHash("sha256").update(r.stdout).digest("hex");
       variants[k].runs.push({ ...r, stdout: "", outputSha });
       if (!input.lines && r.status === 0) input.lines = (JSON.parse(r.stdout) as { stats: { lines: number } }).stats.lines;
       log(`run ${i + 1}/${repeats} ${c.label}: ${r.wallS.toFixed(2)} s, ${r.maxRssMB.toFixed(0)} MB, exit ${r.status}`);
     });
   }
-  process.stdout.write(renderAb(input, variants) + "\n");
+  process.stdout.write(renderAb(input, variants, { ownRules: values["own-rules"] }) + "\n");
 }
 
 main();

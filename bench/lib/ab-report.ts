@@ -10,7 +10,7 @@ const f1 = (x: number) => x.toFixed(1);
  * The A/B table: the first variant is the baseline, every other one is given as a ratio of medians against it.
  * Runs were interleaved, so the machine's drift over minutes falls on all variants alike.
  */
-export function renderAb(input: { name: string; lines: number }, variants: AbVariant[]): string {
+export function renderAb(input: { name: string; lines: number }, variants: AbVariant[], opts: { ownRules?: boolean } = {}): string {
   const base = stats(variants[0].runs.map((r) => r.wallS)).median;
   const shas = new Set(variants.flatMap((v) => v.runs.map((r) => r.outputSha)));
   const rows = variants.map((v) => {
@@ -23,12 +23,16 @@ export function renderAb(input: { name: string; lines: number }, variants: AbVar
   });
   const head = ["CLI", "median s", "min s", "lines/s", "CPU s", "max RSS MB", "output sha256", "time vs first"];
   return [
-    `Input: ${input.name} (${input.lines.toLocaleString("en-US")} lines); ${variants[0].runs.length} interleaved runs each of \`edgeproof run FILE --format json\`.`,
+    `Input: ${input.name} (${input.lines.toLocaleString("en-US")} lines); ${variants[0].runs.length} interleaved runs each of \`edgeproof run FILE --format json\`${opts.ownRules ? ", each revision with its own rules/" : ""}.`,
     "",
     `| ${head.join(" | ")} |`,
     `|${head.map(() => "---").join("|")}|`,
     ...rows.map((r) => `| ${r.join(" | ")} |`),
     "",
-    shas.size === 1 ? "Every run wrote the same bytes." : `**Outputs differ** (${shas.size} distinct): the variants do not compute the same thing.`,
+    shas.size === 1
+      ? "Every run wrote the same bytes."
+      : opts.ownRules
+        ? `Outputs differ (${shas.size} distinct), as they may when each revision runs its own rules; each revision's runs must agree among themselves.`
+        : `**Outputs differ** (${shas.size} distinct): the variants do not compute the same thing.`,
   ].join("\n");
 }

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 
-/** A built `edgeproof` CLI: its bin script, and what it was built from. */
-export type BuiltCli = { label: string; bin: string };
+/** A built `edgeproof` CLI: its bin script, the rule packs of the same revision, and what it was built from. */
+export type BuiltCli = { label: string; bin: string; rules: string };
 
 /**
  * Builds the CLI as it is at a git revision (or, for ".", in the working tree) into outDir/<label>, where it
@@ -18,12 +18,13 @@ export function cliAt(root: string, rev: string, outDir: string, log: (s: string
   if (rev === ".") {
     const dir = join(outDir, "worktree");
     build(root, dir);
-    return { label: `working tree (${git("rev-parse", "--short", "HEAD")} + changes)`, bin: join(dir, "bin/edgeproof.js") };
+    return { label: `working tree (${git("rev-parse", "--short", "HEAD")} + changes)`, bin: join(dir, "bin/edgeproof.js"), rules: join(root, "rules") };
   }
   const sha = git("rev-parse", "--verify", `${rev}^{commit}`);
   const dir = join(outDir, sha);
   const label = sha.startsWith(rev) ? sha.slice(0, 7) : `${rev} (${sha.slice(0, 7)})`;
-  if (existsSync(join(dir, "dist/main.js"))) return { label, bin: join(dir, "bin/edgeproof.js") };
+  const built = { label, bin: join(dir, "bin/edgeproof.js"), rules: join(dir, "rules") };
+  if (existsSync(join(dir, "dist/main.js")) && existsSync(built.rules)) return built;
   const src = mkdtempSync(join(tmpdir(), "edgeproof-ab-"));
   try {
     git("worktree", "add", "--detach", "--force", src, sha);
@@ -34,7 +35,7 @@ export function cliAt(root: string, rev: string, outDir: string, log: (s: string
     git("worktree", "remove", "--force", src);
     rmSync(src, { recursive: true, force: true });
   }
-  return { label, bin: join(dir, "bin/edgeproof.js") };
+  return built;
 }
 
 function linkModules(root: string, tree: string): void {
@@ -50,4 +51,5 @@ function build(tree: string, dir: string): void {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const part of ["bin", "dist", "package.json"]) cpSync(join(tree, "packages/cli", part), join(dir, part), { recursive: true });
+  cpSync(join(tree, "rules"), join(dir, "rules"), { recursive: true });
 }

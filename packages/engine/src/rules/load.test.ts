@@ -42,6 +42,20 @@ describe("loadRulePack", () => {
     expect(p.message).toMatch(/duration/);
   });
 
+  it("names the line and field of a share condition without `of`, and of `of` on another metric", () => {
+    const noOf = problems(`${HEAD}rules:\n${RULE.replace('{ metric: count, op: ">=", value: 3 }', '{ metric: share, op: ">=", value: 0.5 }')}`);
+    expect(noOf).toEqual([expect.objectContaining({ line: 12, path: "rules[0].when[0].of", message: expect.stringMatching(/share needs `of`/) })]);
+    const stray = problems(`${HEAD}rules:\n${RULE.replace('value: 3 }', "value: 3, of: [{ field: static, op: equals, value: false }] }")}`);
+    expect(stray).toEqual([expect.objectContaining({ line: 12, path: "rules[0].when[0].of", message: expect.stringMatching(/only applies to the share metric/) })]);
+    const badField = problems(`${HEAD}rules:\n${RULE.replace('{ metric: count, op: ">=", value: 3 }', '{ metric: share, op: ">=", value: 0.5, of: [{ field: statuz, op: equals, value: 1 }] }')}`);
+    expect(badField[0]).toMatchObject({ line: 12, path: "rules[0].when[0].of[0].field" });
+  });
+
+  it("names the line of a bad skipAnswered", () => {
+    const [p] = problems(`${HEAD}rules:\n${RULE.replace("    severity: P3", "    skipAnswered: { by: segment, within: 1h }\n    severity: P3")}`);
+    expect(p).toMatchObject({ line: 13, path: "rules[0].skipAnswered.by" });
+  });
+
   it("reports every problem, not just the first", () => {
     const text = `${HEAD}rules:\n${RULE.replace("severity: P3", "severity: P9").replace("kind: security", "kind: securty")}`;
     const ps = problems(text);

@@ -64,7 +64,8 @@ const reference = run(direct);
 describe("clients behind a balancer, with --trusted-proxies", () => {
   it("the traffic has per-client security incidents to compare (the test is not vacuous)", () => {
     const clients = new Set(reference.incidents.filter((i) => i.kind === "security").map((i) => i.key.clientIp));
-    expect(clients.size).toBeGreaterThanOrEqual(3);
+    // The scanner and the exploit sender (the busiest background client's scattered 404s are not probing).
+    expect(clients.size).toBeGreaterThanOrEqual(2);
     expect(reference.stats.proxyHint).toBeUndefined();
   });
 

@@ -33,7 +33,15 @@ describe("takeSnapshot against a recorded fake API server", () => {
     const { docs, errors } = await takeSnapshot({ kubeconfigPath: fake.kubeconfig(), context: "fake" });
     expect(errors).toEqual([]);
     expect(fake.seen.every((r) => r.method === "GET" && !/watch=/.test(r.url))).toBe(true);
-    expect(fake.seen.map((r) => new URL(r.url, "http://x").pathname).sort()).toEqual(Object.keys(ROUTES).filter((p) => !p.includes("/namespaces/")).sort());
+    const paths = fake.seen.map((r) => new URL(r.url, "http://x").pathname);
+    expect(paths.filter((p) => !p.endsWith("/log")).sort()).toEqual(Object.keys(ROUTES).filter((p) => !p.includes("/namespaces/")).sort());
+    // The crash-looping pods' previous containers, bounded: one GET each, tail and byte limits in the query.
+    const logCalls = fake.seen.filter((r) => r.url.includes("/log?"));
+    expect(logCalls.map((r) => new URL(r.url, "http://x").pathname).sort()).toEqual([
+      "/api/v1/namespaces/shop/pods/storefront-web-7d9f8b6c5-4xk2p/log",
+      "/api/v1/namespaces/shop/pods/storefront-web-7d9f8b6c5-9zq7m/log",
+    ]);
+    for (const r of logCalls) expect(Object.fromEntries(new URL(r.url, "http://x").searchParams)).toEqual({ container: "web", previous: "true", tailLines: "50", limitBytes: "16384" });
 
     const live = parseSnapshot(docs);
     expect(live.rejected).toEqual([]);
@@ -80,11 +88,39 @@ describe("takeSnapshot against a recorded fake API server", () => {
     const { docs, errors, warnings } = await takeSnapshot({ kubeconfigPath: fake.kubeconfig(), context: "fake" });
     expect(errors).toEqual([]);
     expect(warnings).toEqual([{ resource: "events", status: 403, message: expect.stringMatching(/^events\.k8s\.io\/v1: forbidden: /) }]);
-    expect(docs.map((d) => d.name).sort()).toEqual(["deployments.json", "endpoints.json", "endpointslices.json", "events.json", "hpas.json", "ingresses.json", "nodes.json", "pods.json", "replicasets.json", "services.json"]);
+    expect(docs.map((d) => d.name).sort()).toEqual(["deployments.json", "endpoints.json", "endpointslices.json", "events.json", "hpas.json", "ingresses.json", "nodes.json", "pod-logs.json", "pods.json", "replicasets.json", "services.json"]);
     const { snapshot } = parseSnapshot(docs);
     expect(snapshot.replicasets.map((r) => r.name)).toEqual(["storefront-web-7d9f8b6c5"]);
     expect(snapshot.present).toContain("horizontalpodautoscalers");
     expect(analyzeReliability(snapshot, input()).blindSpots).toEqual([]);
+  });
+
+  it("samples the crashed containers' logs and puts the line they died on in the RCA, as offline", async () => {
+    const fake = await fakeApiServer();
+    const { docs } = await takeSnapshot({ kubeconfigPath: fake.kubeconfig(), context: "fake" });
+    const crash = analyzeReliability(parseSnapshot(docs).snapshot, input()).causes.find((c) => c.cause === "crashloop")!;
+    expect(crash.evidence).toContainEqual({ kind: "pod-log", namespace: "shop", name: "storefront-web-7d9f8b6c5-4xk2p", field: "logs[web] (previous)", value: "Environment variable DEPLOY_ENV is undefined" });
+  });
+
+  it("RBAC that forbids pods/log, or a log call that hangs, is a blind spot within the timeout, not an error", async () => {
+    const forbidden = await fakeApiServer((_req, res, path) => {
+      if (!path.endsWith("/log")) return false;
+      apiStatus(res, 403, "Forbidden", 'pods "storefront-web-7d9f8b6c5-4xk2p" is forbidden: User "tester" cannot get resource "pods/log" in API group "" in the namespace "shop"');
+      return true;
+    });
+    const a = await takeSnapshot({ kubeconfigPath: forbidden.kubeconfig(), context: "fake" });
+    expect(a.errors).toEqual([{ resource: "podlogs", status: 403, message: expect.stringContaining('cannot get resource "pods/log"') }]);
+    const rca = analyzeReliability(parseSnapshot(a.docs).snapshot, input());
+    expect(rca.blindSpots).toEqual([expect.stringMatching(/^podlogs: could not be read \(403\): shop\/storefront-web-7d9f8b6c5-4xk2p: forbidden/)]);
+    expect(rca.causes[0]).toMatchObject({ cause: "crashloop", confidence: "high" });
+
+    const hung = await fakeApiServer((_req, _res, path) => path.endsWith("/log"));
+    const t0 = performance.now();
+    const b = await takeSnapshot({ kubeconfigPath: hung.kubeconfig(), context: "fake", timeoutMs: 300 });
+    expect(performance.now() - t0).toBeLessThan(8_000);
+    expect(b.errors).toEqual([{ resource: "podlogs", message: "shop/storefront-web-7d9f8b6c5-4xk2p: timed out after 300 ms" }]);
+    // One hung call ends the sampling: the bound holds however many pods are unhealthy.
+    expect(hung.seen.filter((r) => r.url.includes("/log?"))).toHaveLength(1);
   });
 
   it("fails with a clear message on 401", async () => {

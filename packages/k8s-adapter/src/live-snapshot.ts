@@ -1,5 +1,6 @@
 import type * as K8s from "@kubernetes/client-node";
 import { SNAPSHOT_ERRORS_KIND, type ResourceType, type SnapshotDoc, type SnapshotError } from "@edgeproof/engine";
+import { samplePodLogs } from "./pod-log-samples.js";
 
 export interface TakeSnapshotOptions {
   /** Defaults to $KUBECONFIG / ~/.kube/config (client-node's loadFromDefault). */
@@ -134,6 +135,7 @@ export async function takeSnapshot(opts: TakeSnapshotOptions = {}): Promise<{ do
   const ms = opts.timeoutMs ?? 10_000;
   const docs: SnapshotDoc[] = [];
   const errors: SnapshotError[] = [];
+  let pods: unknown[] | undefined;
   const supplementErrors: SnapshotError[] = [];
   for (const spec of LISTS) {
     const scopes = spec.clusterScoped || !opts.namespaces?.length ? [undefined] : [...opts.namespaces].sort();
@@ -155,11 +157,17 @@ export async function takeSnapshot(opts: TakeSnapshotOptions = {}): Promise<{ do
       else errors.push(failed);
       continue;
     }
+    if (spec.resource === "pods") pods = items;
     // client-node returns Dates; a JSON round trip gives back the wire form that kubectl would save.
     docs.push({ name: spec.file ?? `${spec.resource}.json`, json: JSON.parse(JSON.stringify({ apiVersion: spec.apiVersion, kind: spec.kind, metadata: {}, items })) });
   }
   if (errors.length === LISTS.filter((l) => !l.supplement).length) {
     throw new SnapshotAccessError(`could not list anything from ${server}: ${errors[0].message}`);
+  }
+  if (pods) {
+    const logs = await samplePodLogs(clients.core, JSON.parse(JSON.stringify(pods)), () => withTimeout(k8s, ms), (err) => classify(k8s, err, ms));
+    if (logs.doc) docs.push(logs.doc);
+    if (logs.error) errors.push(logs.error);
   }
   if (errors.length) docs.push({ name: "_errors.json", json: { kind: SNAPSHOT_ERRORS_KIND, errors } });
   // A supplement failing while its main list also failed adds nothing; otherwise it is worth a warning.

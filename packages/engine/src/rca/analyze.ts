@@ -10,14 +10,14 @@ import { ResourceType, type Snapshot } from "./snapshot.js";
 import { hostsOfUpstream } from "./upstream-hosts.js";
 import { mapUpstream, type UpstreamMapping } from "./upstream-map.js";
 
-/** Read for context only: their absence hides no cause. */
-const CONTEXT_ONLY = new Set<ResourceType>(["horizontalpodautoscalers"]);
+/** Read for context or extra evidence: their absence hides no cause, though a failure to read them is said. */
+const CONTEXT_ONLY = new Set<ResourceType>(["horizontalpodautoscalers", "podlogs"]);
 
 function blindSpots(snapshot: Snapshot): string[] {
   const missing = (t: ResourceType) => !snapshot.present.includes(t) || snapshot.unreadable.some((u) => u.resource === t);
   return ResourceType.options.flatMap((type) => {
-    if (CONTEXT_ONLY.has(type)) return [];
     const err = snapshot.unreadable.find((u) => u.resource === type);
+    if (CONTEXT_ONLY.has(type) && !err) return [];
     const why = err ? `could not be read${err.status ? ` (${err.status})` : ""}: ${err.message}` : snapshot.present.includes(type) ? undefined : "not in the snapshot";
     if (!why) return [];
     const affected = CAUSES.filter((c) => c.reads.includes(type));

@@ -70,6 +70,8 @@ export interface Cause {
   requires?: ResourceType;
   detect: (ctx: RuleContext) => Draft | undefined;
   leadsTo: Link[];
+  /** Its pods' sampled logs (when the snapshot has them) explain it: their telling lines join its evidence. */
+  logs?: boolean;
 }
 
 /** The lists a detector fills as it walks the Service's pods. */

@@ -1,5 +1,6 @@
 import type { Cause, Found, RuleContext } from "./cause.js";
 import { describeOutside, overlaps } from "./evidence.js";
+import { logEvidence } from "./pod-logs.js";
 
 const LOG_KINDS = new Set(["access-log", "error-log", "controller-log"]);
 
@@ -12,6 +13,7 @@ export function findAll(causes: readonly Cause[], ctx: RuleContext): Found[] {
   causes.forEach((c, order) => {
     const draft = c.detect(ctx);
     if (!draft) return;
+    if (c.logs && ctx.scope) draft.evidence.push(...logEvidence(ctx.snapshot, ctx.scope.ref.namespace, draft.pods));
     const inside = draft.evidence.filter((e) => overlaps(e, ctx.w) || e.fromMs === undefined);
     const outside = draft.evidence.filter((e) => !inside.includes(e));
     const overlapping = inside.some((e) => e.fromMs !== undefined);

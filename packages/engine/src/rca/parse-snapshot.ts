@@ -15,6 +15,8 @@ import {
   type RawIngressBackend,
 } from "./k8s-raw.js";
 import {
+  POD_LOGS_KIND,
+  PodLogSamples,
   SNAPSHOT_ERRORS_KIND,
   SnapshotError,
   type Deployment,
@@ -339,7 +341,10 @@ function toHpa(raw: z.infer<typeof RawHpa>): Hpa {
   };
 }
 
-type Collected = Omit<Snapshot, "present" | "unreadable" | "endpoints"> & { endpoints: EndpointSet[] };
+type Collected = Omit<Snapshot, "present" | "unreadable" | "endpoints" | "podLogs"> & { endpoints: EndpointSet[] };
+
+/** A sample is bounded when taken; reading a hand-made one keeps the same bound. */
+const MAX_LOG_LINES = 50;
 
 interface Handler {
   schema: z.ZodType;
@@ -453,6 +458,7 @@ export function parseSnapshot(docs: SnapshotDoc[]): { snapshot: Snapshot; reject
   const unreadable: Snapshot["unreadable"] = [];
   const rejected: RejectedObject[] = [];
   const chosen = new Map<string, Candidate>();
+  const podLogs = new Map<string, Snapshot["podLogs"][number]>();
 
   const take = (source: string, item: unknown, listKind: string | undefined, listApi: string | undefined, index?: number) => {
     if (!isRecord(item)) {
@@ -505,6 +511,19 @@ export function parseSnapshot(docs: SnapshotDoc[]): { snapshot: Snapshot; reject
       else rejected.push({ source: doc.name, reason: `bad error document: ${issueReason(errs.error)}` });
       continue;
     }
+    if (json.kind === POD_LOGS_KIND) {
+      const logs = PodLogSamples.safeParse(json.logs);
+      if (!logs.success) {
+        rejected.push({ source: doc.name, reason: `bad pod-log document: ${issueReason(logs.error)}` });
+        continue;
+      }
+      present.add("podlogs");
+      for (const l of logs.data) {
+        const lines = l.text.split("\n").map((x) => x.replace(/\r$/, "")).filter((x) => x.trim() !== "").slice(-MAX_LOG_LINES);
+        podLogs.set(`${l.namespace}/${l.pod}/${l.container}/${l.previous}`, { namespace: l.namespace, pod: l.pod, container: l.container, previous: l.previous, lines });
+      }
+      continue;
+    }
     if (Array.isArray(json.items)) {
       const declared = typeof json.kind === "string" ? json.kind : undefined;
       const listKind =
@@ -531,6 +550,7 @@ export function parseSnapshot(docs: SnapshotDoc[]): { snapshot: Snapshot; reject
     deployments: out.deployments.sort(byNsName),
     replicasets: out.replicasets.sort(byNsName),
     hpas: out.hpas.sort(byNsName),
+    podLogs: [...podLogs.entries()].sort(([a], [b]) => cmp(a, b)).map(([, l]) => l),
     present: [...present].sort(),
     unreadable: [...unreadable].sort((a, b) => cmp(a.resource, b.resource) || cmp(a.message, b.message)),
   };

@@ -16,6 +16,8 @@ export const ResourceType = z.enum([
   "deployments",
   "replicasets",
   "horizontalpodautoscalers",
+  /** Bounded log samples of unhealthy pods, taken by the adapter (`pods/log`). */
+  "podlogs",
 ]);
 export type ResourceType = z.infer<typeof ResourceType>;
 
@@ -214,6 +216,17 @@ export const Hpa = z.object({
 });
 export type Hpa = z.infer<typeof Hpa>;
 
+/** The last lines of one container's log, as the adapter sampled them (bounded; never streamed). */
+export const PodLog = z.object({
+  namespace: z.string(),
+  pod: z.string(),
+  container: z.string(),
+  /** The previous (crashed) instance of a restarted container. */
+  previous: z.boolean(),
+  lines: z.array(z.string()),
+});
+export type PodLog = z.infer<typeof PodLog>;
+
 export const SnapshotError = z.object({
   resource: ResourceType,
   status: z.number().int().optional(),
@@ -231,6 +244,7 @@ export const Snapshot = z.object({
   deployments: z.array(Deployment),
   replicasets: z.array(ReplicaSet),
   hpas: z.array(Hpa),
+  podLogs: z.array(PodLog),
   /** Resource types seen in the input (an empty list counts: it proves there were none). */
   present: z.array(ResourceType),
   /** Resource types the snapshot could not read (403, timeout), from the adapter's error document. */
@@ -240,3 +254,10 @@ export type Snapshot = z.infer<typeof Snapshot>;
 
 /** Kind written by the k8s adapter into the snapshot to carry per-resource read errors. */
 export const SNAPSHOT_ERRORS_KIND = "EdgeproofSnapshotErrors";
+
+/** Kind of the adapter's document of pod-log samples: `{kind, logs: [{namespace, pod, container, previous, text}]}`. */
+export const POD_LOGS_KIND = "EdgeproofPodLogs";
+export const PodLogSamples = z.array(
+  z.object({ namespace: z.string(), pod: z.string(), container: z.string(), previous: z.boolean(), text: z.string() }),
+);
+export type PodLogSamples = z.infer<typeof PodLogSamples>;

@@ -30,6 +30,11 @@ export class FakeApiServer {
       if (req.headers.authorization !== `Bearer ${TOKEN}`) return apiStatus(res, 401, "Unauthorized", "Unauthorized");
       const body = routes[url.pathname];
       if (!body) return apiStatus(res, 404, "NotFound", "the server could not find the requested resource");
+      // A pod log is plain text (`GET …/pods/NAME/log`), everything else a JSON object.
+      if (typeof body === "string") {
+        res.writeHead(200, { "content-type": "text/plain" });
+        return res.end(body);
+      }
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     });
@@ -103,11 +108,14 @@ type Item = Record<string, unknown> & { apiVersion?: string; kind?: string };
  * responses the apiserver gives: typed lists (`PodList`, …) whose items carry no apiVersion/kind. A resource type
  * the scenario did not save has no route (the server answers 404 for it).
  */
-export function scenarioRoutes(fixtures: string, scenario: string): Record<string, { kind: string; apiVersion: string; metadata: unknown; items: unknown[] }> {
+export function scenarioRoutes(fixtures: string, scenario: string): Record<string, { kind: string; apiVersion: string; metadata: unknown; items: unknown[] } | string> {
   const dir = join(fixtures, "rca", scenario, "snapshot");
   const routes: Record<string, { kind: string; apiVersion: string; metadata: unknown; items: unknown[] }> = {};
+  const logs: Record<string, string> = {};
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
-    const list = JSON.parse(readFileSync(join(dir, file), "utf8")) as { apiVersion?: string; items?: Item[] };
+    const list = JSON.parse(readFileSync(join(dir, file), "utf8")) as { apiVersion?: string; kind?: string; items?: Item[]; logs?: Array<{ namespace: string; pod: string; text: string }> };
+    // The adapter's pod-log samples, served back as the log endpoint of each pod.
+    for (const l of list.kind === "EdgeproofPodLogs" ? (list.logs ?? []) : []) logs[`/api/v1/namespaces/${l.namespace}/pods/${l.pod}/log`] = l.text;
     const items = list.items ?? [];
     const kinds = new Set(items.map((it) => (it.apiVersion === "events.k8s.io/v1" || list.apiVersion === "events.k8s.io/v1" ? "events.k8s.io/v1 Event" : (it.kind ?? FILE_KIND[file]))));
     if (items.length === 0 && FILE_KIND[file]) kinds.add(FILE_KIND[file]);
@@ -119,14 +127,14 @@ export function scenarioRoutes(fixtures: string, scenario: string): Record<strin
       route.items.push(...mine.map(({ apiVersion: _a, kind: _k, ...rest }) => rest));
     }
   }
-  return routes;
+  return { ...routes, ...logs };
 }
 
 /** The crashloop scenario plus the recorded kube-system PodList of a real cluster (fixtures/k8s-api). */
 export function crashloopRoutes(fixtures: string): Record<string, unknown> {
   const kubeSystem = JSON.parse(readFileSync(join(fixtures, "k8s-api/pods-healthy-kube-system.k8s-openapi.podlist.json"), "utf8"));
   const routes = scenarioRoutes(fixtures, "crashloop");
-  const shopPods = routes["/api/v1/pods"];
+  const shopPods = routes["/api/v1/pods"] as { items: unknown[] };
   return {
     ...routes,
     "/api/v1/pods": { ...shopPods, items: [...shopPods.items, ...kubeSystem.items] },

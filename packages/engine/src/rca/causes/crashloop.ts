@@ -60,4 +60,4 @@ function detect(ctx: RuleContext): Draft | undefined {
   };
 }
 
-export const crashloop: Cause = { id: "crashloop", reads: ["pods", "events"], detect, leadsTo: podLevelLinks };
+export const crashloop: Cause = { id: "crashloop", reads: ["pods", "events"], detect, leadsTo: podLevelLinks, logs: true };

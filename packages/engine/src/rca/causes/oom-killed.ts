@@ -67,4 +67,4 @@ function detect(ctx: RuleContext): Draft | undefined {
 }
 
 /** A container killed for memory restarts; killed again and again it crash-loops (same pod, same container). */
-export const oomKilled: Cause = { id: "oom-killed", reads: ["pods", "events"], detect, leadsTo: [to("crashloop", samePods), ...podLevelLinks] };
+export const oomKilled: Cause = { id: "oom-killed", reads: ["pods", "events"], detect, leadsTo: [to("crashloop", samePods), ...podLevelLinks], logs: true };

@@ -47,4 +47,4 @@ function detect(ctx: RuleContext): Draft | undefined {
   };
 }
 
-export const readinessFailures: Cause = { id: "readiness-failures", reads: ["pods", "events"], detect, leadsTo: podLevelLinks };
+export const readinessFailures: Cause = { id: "readiness-failures", reads: ["pods", "events"], detect, leadsTo: podLevelLinks, logs: true };

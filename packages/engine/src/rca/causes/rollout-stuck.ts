@@ -99,4 +99,4 @@ function servesTheService(from: Found, _to: Found, ctx: RuleContext): string[] |
   return ds.map((d) => `Deployment ${d.name}'s pod template (${selectorText(d.templateLabels)}) is what Service ${scope.ref.namespace}/${scope.ref.name} selects; ${d.availableReplicas ?? 0} of ${d.replicas ?? 1} available`);
 }
 
-export const rolloutStuck: Cause = { id: "rollout-stuck", reads: ["deployments", "replicasets"], requires: "deployments", detect, leadsTo: [to("zero-ready-endpoints", servesTheService)] };
+export const rolloutStuck: Cause = { id: "rollout-stuck", reads: ["deployments", "replicasets"], requires: "deployments", detect, leadsTo: [to("zero-ready-endpoints", servesTheService)], logs: true };

@@ -44,6 +44,9 @@ describe("edgeproof data source against edgeproof serve", () => {
     expect(col(f, "time")).toEqual(server.items.map((i) => Date.parse(i.window.start)));
     expect(col(f, "requests")).toEqual(server.items.map((i) => i.metrics.requests));
     expect(col(f, "upstream")).toContain("shop-api-80");
+    // One row per incident, with every rule that fired for its actor.
+    expect(col(f, "findings")).toEqual(server.items.map((i) => i.findings.map((x: any) => `${x.severity} ${x.ruleId}`).join(", ")));
+    expect(server.items.some((i) => i.findings.length > 1)).toBe(true);
     const link = f.fields.find((x) => x.name === "id")!.config.links![0];
     expect(link.url).toContain("var-incident=${__value.raw}");
   });
@@ -62,7 +65,7 @@ describe("edgeproof data source against edgeproof serve", () => {
     const rel = server.items.find((i) => i.key.upstream === "shop-api-80");
     const res = await ds.query({ ...request([{ refId: "D", queryType: "incident", incidentId: "$incident" }], FROM, TO), scopedVars: { incident: { text: rel.id, value: rel.id } } });
     const byName = Object.fromEntries((res.data as DataFrame[]).map((f) => [f.name, f]));
-    expect(Object.keys(byName)).toEqual(["proof", "evidence", "thresholds", "rca", "recommendations"]);
+    expect(Object.keys(byName)).toEqual(["proof", "evidence", "thresholds", "findings", "rca", "recommendations"]);
     const detail = await api(`/api/incidents/${rel.id}`);
     expect(col(byName.proof, "proof")[0]).toBe(detail.proof.text);
     expect(byName.evidence.length).toBe(detail.incident.evidence.length);
@@ -70,6 +73,7 @@ describe("edgeproof data source against edgeproof serve", () => {
     expect(col(byName.rca, "cause")).toEqual(detail.incident.rca.causes.map((c: any) => c.cause));
     expect(byName.thresholds.length).toBe(detail.incident.thresholds.length);
     expect(byName.recommendations.length).toBeGreaterThan(0);
+    expect(col(byName.findings, "id")).toEqual(detail.incident.findings.map((f: any) => f.id));
     const only = await ds.query({ ...request([{ refId: "D", queryType: "incident", incidentId: rel.id, part: "rca" }], FROM, TO) });
     expect((only.data as DataFrame[]).map((f) => f.name)).toEqual(["rca"]);
     // With no incident chosen yet ($incident empty) the panel stays empty instead of erroring.

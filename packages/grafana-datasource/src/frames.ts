@@ -24,6 +24,7 @@ export function incidentsFrame(refId: string, list: IncidentList): DataFrame {
       { name: "kind", type: FieldType.string, values: rows.map((r) => r.kind) },
       { name: "status", type: FieldType.string, values: rows.map((r) => r.status) },
       { name: "title", type: FieldType.string, values: rows.map((r) => r.title) },
+      { name: "findings", type: FieldType.string, values: rows.map((r) => (r.findings ?? []).map((f) => `${f.severity} ${f.ruleId}`).join(", ")) },
       { name: "host", type: FieldType.string, values: rows.map((r) => r.key.host ?? "") },
       { name: "clientIp", type: FieldType.string, values: rows.map((r) => r.key.clientIp ?? "") },
       { name: "upstream", type: FieldType.string, values: rows.map((r) => r.key.upstream ?? "") },
@@ -69,6 +70,7 @@ export function detailFrames(refId: string, d: IncidentDetail): DataFrame[] {
   const inc = d.incident;
   const ev = inc.evidence;
   const causes = inc.rca?.causes ?? [];
+  const findings = inc.findings ?? [];
   const recs = [...new Set([...causes.flatMap((c) => c.recommendations), ...inc.recommendations])];
   return [
     createDataFrame({
@@ -107,6 +109,19 @@ export function detailFrames(refId: string, d: IncidentDetail): DataFrame[] {
         { name: "observed", type: FieldType.number, values: inc.thresholds.map((t) => t.observed) },
         { name: "required", type: FieldType.string, values: inc.thresholds.map((t) => `${t.op} ${t.required}`) },
         { name: "met", type: FieldType.boolean, values: inc.thresholds.map((t) => t.met) },
+      ],
+    }),
+    createDataFrame({
+      refId,
+      name: "findings",
+      fields: [
+        { name: "time", type: FieldType.time, values: findings.map((f) => ms(f.window.start)) },
+        { name: "severity", type: FieldType.string, values: findings.map((f) => f.severity) },
+        { name: "rule", type: FieldType.string, values: findings.map((f) => `${f.pack}/${f.ruleId}`) },
+        { name: "name", type: FieldType.string, values: findings.map((f) => f.name) },
+        { name: "outcome", type: FieldType.string, values: findings.map((f) => f.outcome ?? "") },
+        { name: "requests", type: FieldType.number, values: findings.map((f) => f.metrics.requests) },
+        { name: "id", type: FieldType.string, values: findings.map((f) => f.id) },
       ],
     }),
     createDataFrame({

@@ -26,7 +26,7 @@ export interface EdgeproofQuery extends DataQuery, Filters {
   useDashboardRange?: boolean;
 }
 
-export const DETAIL_PARTS = ["proof", "evidence", "thresholds", "rca", "recommendations"] as const;
+export const DETAIL_PARTS = ["proof", "evidence", "thresholds", "findings", "rca", "recommendations"] as const;
 export type DetailPart = (typeof DETAIL_PARTS)[number];
 
 /** Values of a template variable's "All" option: no constraint. */
@@ -50,6 +50,8 @@ export const DASHBOARD_UID = "edgeproof-incidents";
 // Response shapes of `edgeproof serve` (see its /api/openapi.json), checked on arrival. zod/mini keeps the bundle small.
 const Key = z.object({ clientIp: z.optional(z.string()), host: z.optional(z.string()), upstream: z.optional(z.string()) });
 const Window = z.object({ start: z.string(), end: z.string() });
+/** One rule that fired for the incident's key (a security incident is one actor with every rule it set off). */
+const FindingSummary = z.object({ id: z.string(), ruleId: z.string(), pack: z.string(), severity: z.string(), outcome: z.optional(z.string()), window: Window });
 
 export const IncidentSummary = z.object({
   id: z.string(),
@@ -62,6 +64,8 @@ export const IncidentSummary = z.object({
   key: Key,
   window: Window,
   outcome: z.optional(z.string()),
+  // Optional: a server older than findings sends none, and its incidents are one rule each.
+  findings: z.optional(z.array(FindingSummary)),
   metrics: z.object({
     requests: z.number(),
     peakRps: z.number(),
@@ -111,6 +115,7 @@ export const IncidentDetail = z.object({
       }),
     ),
     thresholds: z.array(z.object({ condition: z.string(), observed: z.number(), required: z.number(), op: z.string(), met: z.boolean() })),
+    findings: z.optional(z.array(z.extend(FindingSummary, { name: z.string(), category: z.string(), metrics: z.object({ requests: z.number(), distinctPaths: z.number(), peakRps: z.number() }) }))),
     recommendations: z.array(z.string()),
     rca: z.optional(z.object({ summary: z.string(), causes: z.array(RcaFinding), blindSpots: z.array(z.string()) })),
   }),

@@ -43,8 +43,11 @@ export async function explainCommand(logs: string[], opts: ExplainOptions): Prom
     for (const t of mine) {
       if (mine.length > 1) out.push(`  key ${t.key.replace(/\u0000/g, " ")}`);
       out.push(...renderTimeline(t.steps));
-      const fired = incidents.filter((i) => i.ruleId === rule.id && i.pack.name === pack && rule.groupBy.map((f) => i.key[f]).join("\u0000") === t.key);
-      for (const i of fired) out.push(`  FIRED ${i.window.start}: incident ${i.id} ${i.severity}${i.outcome ? ` ${i.outcome}` : ""}, ${i.thresholds.map((c) => `${c.condition} peaked ${c.observed}`).join("; ")}`);
+      // Per rule: the rule's own finding inside each incident of the key (an incident may hold several rules').
+      const fired = incidents
+        .filter((i) => rule.groupBy.map((f) => i.key[f]).join("\u0000") === t.key)
+        .flatMap((i) => i.findings.filter((f) => f.ruleId === rule.id && f.pack === pack).map((f) => ({ i, f })));
+      for (const { i, f } of fired) out.push(`  FIRED ${f.window.start}: finding ${f.id} ${f.severity}${f.outcome ? ` ${f.outcome}` : ""} of incident ${i.id}, ${f.thresholds.map((c) => `${c.condition} peaked ${c.observed}`).join("; ")}`);
       if (!fired.length && t.nearMiss) out.push(`  did not fire; nearest miss ${t.nearMiss.time}: ${t.nearMiss.conditions.map((c) => `${c.condition.split(" within")[0]} ${c.observed} of ${c.required}`).join("; ")}`);
       else if (!fired.length) out.push("  did not fire");
       out.push(`  lines that counted: ${ranges(t.steps.filter((s) => s.counted && s.line !== undefined).map((s) => s.line!))}`);

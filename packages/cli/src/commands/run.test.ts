@@ -31,19 +31,29 @@ describe("edgeproof run", () => {
   });
 
   it("reports the demo's story: the scanners, the exploit with impact, and the 5xx spike with its root cause", () => {
-    const by = (rule: string, key: string) => demo.incidents.filter((i) => i.ruleId === rule && Object.values(i.key).includes(key));
+    // Incidents holding a finding of the rule, for the key.
+    const by = (rule: string, key: string) => demo.incidents.filter((i) => i.findings.some((f) => f.ruleId === rule) && Object.values(i.key).includes(key));
+    const finding = (rule: string, key: string) => by(rule, key)[0].findings.find((f) => f.ruleId === rule)!;
     expect(by("http-probing", "203.0.113.7")).toHaveLength(1);
-    expect(by("http-probing", "203.0.113.7")[0].outcome).toBe("blocked");
+    expect(finding("http-probing", "203.0.113.7").outcome).toBe("blocked");
     expect(by("low-and-slow-probing", "192.0.2.50")).toHaveLength(1);
     expect(by("http-probing", "192.0.2.50")).toHaveLength(0);
+    // One incident per attacker: every security incident is a distinct client and host.
+    const security = demo.incidents.filter((i) => i.kind === "security");
+    expect(new Set(security.map((i) => `${i.key.clientIp} ${i.key.host}`)).size).toBe(security.length);
+    expect(by("sensitive-files", "203.0.113.7")).toEqual(by("http-probing", "203.0.113.7"));
     const exploit = by("exploit-attempt", "198.51.100.23")[0];
     expect(exploit.outcome).toBe("impact");
     expect(exploit.severity).toBe("P1");
-    expect(exploit.evidence.some((e) => e.status === 200 && e.path.includes("etc/passwd"))).toBe(true);
+    expect(finding("exploit-attempt", "198.51.100.23").evidence.some((e) => e.status === 200 && e.path.includes("etc/passwd"))).toBe(true);
     const spike = by("upstream-5xx-ratio", "shop-api-80")[0];
     expect(spike.kind).toBe("reliability");
     expect(spike.severity).toBe("P0");
-    expect(spike.metrics.fiveXx).toBe(spike.metrics.statusCounts["500"] + spike.metrics.statusCounts["502"] + spike.metrics.statusCounts["503"]);
+    expect(spike.metrics.fiveXx).toBe(Object.entries(spike.metrics.statusCounts).reduce((n, [s, c]) => (s.startsWith("5") ? n + c : n), 0));
+    // A scanner active during the host's spike is counted apart, not in the outage's ratio.
+    const host = by("host-5xx-ratio", "shop.example.com")[0];
+    expect(host.metrics.scannerTraffic?.requests).toBeGreaterThan(0);
+    expect(host.metrics.requests + host.metrics.scannerTraffic!.requests).toBeGreaterThan(host.metrics.requests);
     expect(spike.rca?.causes[0]).toMatchObject({ cause: "oom-killed", confidence: "high" });
     expect(spike.proof).toContain("oom-killed [high]");
   });

@@ -1,5 +1,5 @@
 import type { Incident, RunStats } from "@edgeproof/engine";
-import { byUrgency, keyText, summaryLine } from "./table.js";
+import { byUrgency, keyText, ruleText, summaryLine } from "./table.js";
 
 /** For tickets and PR comments: a table, then each proof block fenced so it stays copyable. */
 export function renderMarkdown(all: Incident[], stats: RunStats): string {
@@ -9,7 +9,7 @@ export function renderMarkdown(all: Incident[], stats: RunStats): string {
     out.push("| severity | kind | rule | key | window | requests | outcome | id |", "|---|---|---|---|---|---|---|---|");
     for (const i of incidents) {
       const outcome = i.outcome ?? (i.metrics.errorRatio !== undefined ? `${(i.metrics.errorRatio * 100).toFixed(1)}% 5xx` : "");
-      out.push(`| ${i.severity} | ${i.kind} | ${i.ruleId} | ${esc(keyText(i))} | ${i.window.start} – ${i.window.end} | ${i.metrics.requests} | ${outcome} | \`${i.id}\` |`);
+      out.push(`| ${i.severity} | ${i.kind} | ${ruleText(i)} | ${esc(keyText(i))} | ${i.window.start} – ${i.window.end} | ${i.metrics.requests} | ${outcome} | \`${i.id}\` |`);
     }
     out.push("");
   }

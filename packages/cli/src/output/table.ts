@@ -9,7 +9,7 @@ export function renderTable(all: Incident[], stats: RunStats): string {
   const rows = incidents.map((i) => [
     i.severity,
     i.kind,
-    i.ruleId,
+    ruleText(i),
     keyText(i),
     `${i.window.start.slice(0, 19)}Z`,
     String(i.metrics.requests),
@@ -31,6 +31,11 @@ export function summaryLine(incidents: Incident[], stats: RunStats): string {
   if (stats.late) parts.push(`${stats.late} late`);
   if (stats.outOfRange) parts.push(`${stats.outOfRange} outside --since/--until`);
   return parts.join(" · ");
+}
+
+/** The incident's rule, and how many more fired for the same actor: one row per incident, not per rule. */
+export function ruleText(i: Incident): string {
+  return i.findings.length > 1 ? `${i.ruleId} +${i.findings.length - 1}` : i.ruleId;
 }
 
 export function keyText(i: Incident): string {

@@ -56,7 +56,7 @@ export function readAnnotations(text: string, file: string): Annotated | undefin
       return;
     }
     const extra: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(rest)) extra[name] = name === "count" ? Number(value) : value;
+    for (const [name, value] of Object.entries(rest)) extra[name] = name === "count" ? Number(value) : name === "findings" ? value.split(",") : value;
     input.incidents!.push({ rule, ...keyPart, ...extra } as never);
   });
   if (!annotationLines.size) return undefined;
@@ -72,7 +72,7 @@ export function readAnnotations(text: string, file: string): Annotated | undefin
 export function formatAnnotations(expected: Pick<ExpectedFile, "incidents" | "absent">): string[] {
   const keyWords = (k?: KeyExpect) => Object.entries(k ?? {}).map(([f, v]) => `${f}=${v}`);
   const lines = expected.incidents.map((e) =>
-    ["# expect:", e.rule, ...keyWords(e.key), ...(e.severity ? [`severity=${e.severity}`] : []), ...(e.outcome ? [`outcome=${e.outcome}`] : []), ...(e.count ? [`count=${e.count}`] : [])].join(" "),
+    ["# expect:", e.rule, ...keyWords(e.key), ...(e.findings ? [`findings=${e.findings.join(",")}`] : []), ...(e.severity ? [`severity=${e.severity}`] : []), ...(e.outcome ? [`outcome=${e.outcome}`] : []), ...(e.count ? [`count=${e.count}`] : [])].join(" "),
   );
   for (const a of expected.absent) lines.push(["# expect-none:", ...(a.rule ? [a.rule] : []), ...keyWords(a.key)].join(" "));
   return lines;

@@ -22,8 +22,8 @@ export function ruleCoverage(packs: RulePackDoc[], results: CaseResult[]): RuleC
         // A test with its own pack override does not exercise the pack under test.
         if (r.test.expected.rules) continue;
         const e = r.test.expected;
-        const fired = r.incidents.some((i) => i.pack.name === pack.name && i.ruleId === rule.id);
-        if (fired && e.incidents.some((x) => ruleMatches(x.rule, self))) cov.positive.push(r.test.name);
+        const fired = r.incidents.some((i) => i.findings.some((f) => f.pack === pack.name && f.ruleId === rule.id));
+        if (fired && e.incidents.some((x) => ruleMatches(x.rule, self) || x.findings?.some((f) => ruleMatches(f, self)))) cov.positive.push(r.test.name);
         const forbidden = e.absent.some((a) => (!a.rule || ruleMatches(a.rule, self)) && (!a.kind || a.kind === rule.kind));
         const nearMiss = e.exact && !fired && r.nearMisses.some((m) => m.pack === pack.name && m.ruleId === rule.id);
         if (forbidden || nearMiss) cov.negative.push(r.test.name);

@@ -26,6 +26,8 @@ export const IncidentExpectation = z
     key: KeyExpect.optional(),
     severity: Severity.optional(),
     outcome: Outcome.optional(),
+    /** Every rule that fired for the incident's key, `rule` among them (default: not checked). */
+    findings: z.array(RuleRef).min(1).optional(),
     metrics: z.partialRecord(BoundedMetric, Bound).optional(),
     /** Exactly this many incidents must match (default: at least one). */
     count: z.number().int().min(1).optional(),

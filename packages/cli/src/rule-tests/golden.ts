@@ -3,17 +3,18 @@ import { parseDocument } from "yaml";
 import type { Incident } from "@edgeproof/engine";
 import type { IncidentExpectation } from "./expected-schema.js";
 import { formatAnnotations, isAnnotation } from "./annotations.js";
-import { describeExpectation, type Mismatch } from "./match.js";
+import { describeExpectation, findingRules, type Mismatch } from "./match.js";
 import type { CaseResult } from "./run-tests.js";
 
 /**
- * The expectations that describe exactly these incidents: rule, key, severity and outcome, one entry per
- * rule and key (with a count when it fired more than once). Metric bounds are left to the author.
+ * The expectations that describe exactly these incidents: rule, key, findings, severity and outcome, one entry
+ * per rule and key (with a count when it fired more than once). Metric bounds are left to the author.
  */
 export function goldenExpectations(incidents: Incident[]): IncidentExpectation[] {
   const groups = new Map<string, { e: IncidentExpectation; n: number }>();
   for (const i of incidents) {
-    const e: IncidentExpectation = { rule: i.ruleId, key: { ...i.key }, severity: i.severity, ...(i.outcome ? { outcome: i.outcome } : {}) };
+    const rules = findingRules(i);
+    const e: IncidentExpectation = { rule: i.ruleId, key: { ...i.key }, ...(rules.length > 1 ? { findings: rules } : {}), severity: i.severity, ...(i.outcome ? { outcome: i.outcome } : {}) };
     const id = JSON.stringify(e);
     const g = groups.get(id);
     if (g) g.n++;

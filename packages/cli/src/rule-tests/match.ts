@@ -9,6 +9,20 @@ export function ruleMatches(ref: string, i: { ruleId: string; kind: string; pack
   return ref.slice(slash + 1) === i.ruleId && (scope === i.pack.name || scope === i.kind);
 }
 
+/**
+ * Whether the incident holds a finding of the rule: one incident of an actor stands for every rule that fired
+ * for its key, so an expectation or an exclusion naming any of them is about it.
+ */
+export function hasFinding(ref: string, i: Incident): boolean {
+  if (!i.findings.length) return ruleMatches(ref, i);
+  return i.findings.some((f) => ruleMatches(ref, { ruleId: f.ruleId, kind: i.kind, pack: { name: f.pack } }));
+}
+
+/** The incident's findings as rule ids, in the order they opened. */
+export function findingRules(i: Incident): string[] {
+  return i.findings.length ? i.findings.map((f) => f.ruleId) : [i.ruleId];
+}
+
 export function keyMatches(want: KeyExpect | undefined, have: IncidentKey): boolean {
   if (!want) return true;
   return (Object.keys(want) as Array<keyof KeyExpect>).every((f) => want[f] === undefined || want[f] === have[f]);
@@ -21,7 +35,8 @@ function within(v: number | undefined, b: Bound): boolean {
 }
 
 export function expectationMatches(e: IncidentExpectation, i: Incident): boolean {
-  if (!ruleMatches(e.rule, i) || !keyMatches(e.key, i.key)) return false;
+  if (!hasFinding(e.rule, i) || !keyMatches(e.key, i.key)) return false;
+  if (e.findings && (e.findings.length !== i.findings.length || !e.findings.every((f) => hasFinding(f, i)))) return false;
   if (e.severity && e.severity !== i.severity) return false;
   if (e.outcome && e.outcome !== i.outcome) return false;
   for (const [name, b] of Object.entries(e.metrics ?? {})) if (b !== undefined && !within(i.metrics[name as keyof Incident["metrics"]] as number | undefined, b)) return false;
@@ -29,7 +44,7 @@ export function expectationMatches(e: IncidentExpectation, i: Incident): boolean
 }
 
 function absentMatches(a: AbsentExpectation, i: Incident): boolean {
-  return (!a.rule || ruleMatches(a.rule, i)) && keyMatches(a.key, i.key) && (!a.kind || a.kind === i.kind);
+  return (!a.rule || hasFinding(a.rule, i)) && keyMatches(a.key, i.key) && (!a.kind || a.kind === i.kind);
 }
 
 export function describeKey(k: IncidentKey | KeyExpect | undefined): string {
@@ -38,11 +53,12 @@ export function describeKey(k: IncidentKey | KeyExpect | undefined): string {
 }
 
 export function describeIncident(i: Incident): string {
-  return `${i.pack.name}/${i.ruleId} ${describeKey(i.key)} ${i.severity}${i.outcome ? ` ${i.outcome}` : ""} [${i.window.start} .. ${i.window.end}] requests=${i.metrics.requests} distinctPaths=${i.metrics.distinctPaths}`;
+  const more = i.findings.length > 1 ? ` (+${findingRules(i).slice(1).join(",")})` : "";
+  return `${i.pack.name}/${i.ruleId}${more} ${describeKey(i.key)} ${i.severity}${i.outcome ? ` ${i.outcome}` : ""} [${i.window.start} .. ${i.window.end}] requests=${i.metrics.requests} distinctPaths=${i.metrics.distinctPaths}`;
 }
 
 export function describeExpectation(e: IncidentExpectation): string {
-  const extras = [e.severity, e.outcome, e.count ? `count=${e.count}` : undefined, ...Object.entries(e.metrics ?? {}).map(([m, b]) => `${m}${typeof b === "number" ? `=${b}` : `${b!.min !== undefined ? `>=${b!.min}` : ""}${b!.max !== undefined ? `<=${b!.max}` : ""}`}`)];
+  const extras = [e.findings ? `findings=${e.findings.join(",")}` : undefined, e.severity, e.outcome, e.count ? `count=${e.count}` : undefined, ...Object.entries(e.metrics ?? {}).map(([m, b]) => `${m}${typeof b === "number" ? `=${b}` : `${b!.min !== undefined ? `>=${b!.min}` : ""}${b!.max !== undefined ? `<=${b!.max}` : ""}`}`)];
   return [e.rule, describeKey(e.key), ...extras.filter(Boolean)].join(" ");
 }
 
@@ -75,6 +91,6 @@ export function compareIncidents(expected: Pick<ExpectedFile, "incidents" | "abs
 
 /** When a same-rule same-key incident exists but differs, say how: that is what the user needs to see. */
 function nearest(e: IncidentExpectation, actual: Incident[]): string {
-  const close = actual.find((i) => ruleMatches(e.rule, i) && keyMatches(e.key, i.key));
+  const close = actual.find((i) => hasFinding(e.rule, i) && keyMatches(e.key, i.key));
   return close ? ` (closest: ${describeIncident(close)})` : "";
 }

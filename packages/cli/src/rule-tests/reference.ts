@@ -1,6 +1,6 @@
 import type { Incident } from "@edgeproof/engine";
 import type { KeyExpect, Reference } from "./expected-schema.js";
-import { describeKey, keyMatches } from "./match.js";
+import { describeKey, findingRules, keyMatches } from "./match.js";
 
 export interface KeyVerdict {
   key: string;
@@ -46,7 +46,7 @@ export function agreement(ref: Reference, incidents: Incident[]): Agreement {
     const edgeproof = hits.length > 0;
     const agree = reference === edgeproof;
     const reason = ref.differences.find((d) => keyMatches(project(d.key), k) && keyMatches(k, project(d.key)))?.reason;
-    verdicts.push({ key: text, reference, edgeproof, rules: [...new Set(hits.map((i) => i.ruleId))].sort(), agree, reason });
+    verdicts.push({ key: text, reference, edgeproof, rules: [...new Set(hits.flatMap(findingRules))].sort(), agree, reason });
   }
   const scored = ref.scored;
   return {

@@ -105,6 +105,9 @@ export function summarize(inc: Incident) {
     key: inc.key,
     window: inc.window,
     outcome: inc.outcome,
+    /** Every rule that fired for the incident's key, in the order they opened. */
+    findings: inc.findings.map((f) => ({ id: f.id, ruleId: f.ruleId, pack: f.pack, severity: f.severity, outcome: f.outcome, window: f.window })),
+    related: inc.related,
     metrics: {
       requests: inc.metrics.requests,
       peakRps: inc.metrics.peakRps,
@@ -112,6 +115,7 @@ export function summarize(inc: Incident) {
       fiveXx: inc.metrics.fiveXx,
       errorRatio: inc.metrics.errorRatio,
       latencyP95: inc.metrics.latencyP95,
+      scannerTraffic: inc.metrics.scannerTraffic,
     },
     rcaSummary: inc.rca?.summary,
   };

@@ -47,9 +47,11 @@ describe("edgeproof serve following a growing, rotating log", () => {
       expect(opened.data.id).toMatch(/^[0-9a-f]{12}$/);
       const stored = await list();
       expect(stored.map((i) => i.id)).toContain(opened.data.id);
-      // Traffic 90 s later moves event time past the probes' cooldowns (60 s): they close at once, without
-      // waiting out the cooldown in idle time (the second line raises the watermark past the first).
-      appendFileSync(log, [...normal(1, Date.now() + 90_000), ...normal(1, Date.now() + 95_000)].join("\n") + "\n");
+      // Traffic 21 minutes later moves event time past the scanner's incident: its low-and-slow finding holds
+      // while its 10-minute window still counts the probes, and the incident ends the longest cooldown among its
+      // findings (10 min) after that, at once, without waiting it out in idle time (the second line raises the
+      // watermark past the first).
+      appendFileSync(log, [...normal(1, Date.now() + 1_260_000), ...normal(1, Date.now() + 1_265_000)].join("\n") + "\n");
       const closed = await eventually(async () => stream.events.find((e) => e.event === "closed" && e.data.key.clientIp === "203.0.113.7"), 15_000, "a closed event");
       expect(closed.data.status).toBe("closed");
       const types = stream.events.filter((e) => e.data.id === closed.data.id).map((e) => e.event);
@@ -65,7 +67,7 @@ describe("edgeproof serve following a growing, rotating log", () => {
   it("loses nothing and duplicates nothing across kill -9, and resumes at the saved cursor", async () => {
     const before = await eventually(async () => {
       const l = await list();
-      return l.length >= 2 ? l : undefined;
+      return l.length >= 1 ? l : undefined;
     }, 15_000, "incidents stored");
     const countBefore = await requests();
     expect(countBefore).toBe(5 + probe.length + 2);

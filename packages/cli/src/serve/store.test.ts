@@ -19,6 +19,7 @@ const base: Incident = {
   metrics: { requests: 10, peakRps: 1, distinctPaths: 1, signatureHits: {}, statusCounts: {} },
   evidence: [],
   thresholds: [],
+  findings: [],
   recommendations: [],
   proof: "proof",
 };

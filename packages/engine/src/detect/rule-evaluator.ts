@@ -61,11 +61,18 @@ interface RawMiss {
   observed: number[];
 }
 
-/** Bits of the groupBy fields whose value has an open incident in some rule (see Pipeline.openMask). */
-export const OPEN_BIT = { clientIp: 1, host: 2, upstream: 4 } as const;
+/**
+ * Bits of the groupBy fields whose value has an open incident in some rule (see RuleSet.openMask), and `scanner`:
+ * the request comes from a client under an open security incident (see Correlator.afterEvent).
+ */
+export const OPEN_BIT = { clientIp: 1, host: 2, upstream: 4, scanner: 8 } as const;
+
+/** What a window holds of one request: the event, or only its time and status (see KeyWindow). */
+export type WindowItem = ObservedEvent | { ts: number; status: number };
 
 export interface RuleEvaluatorHooks {
-  opened(d: IncidentDraft): void;
+  /** `items`: the window the incident opened on, oldest first. */
+  opened(d: IncidentDraft, items: WindowItem[]): void;
   closed(d: IncidentDraft): void;
   /** Redacts credentials from everything an incident quotes. */
   redactor: Redactor;
@@ -100,6 +107,11 @@ export class RuleEvaluator {
   private readonly liveFirst = new Map<string, number>();
   private readonly answered: AnsweredPaths | undefined;
   private readonly firstBit: number;
+  /**
+   * Reliability rules leave out the requests of clients under an open security incident: a scanner's flood
+   * would dilute an outage's ratio, and its own 5xx would fake one. An open incident tallies them apart.
+   */
+  private readonly scannerApart: boolean;
   /** The last key looked up: consecutive events usually share it (one host, a few upstreams). */
   private lastKey: string | undefined;
   private lastState: KeyState | undefined;
@@ -115,6 +127,7 @@ export class RuleEvaluator {
     this.observed = this.compiled.when.map(() => 0);
     this.shape = groupShapeId(rule.groupBy);
     this.firstBit = OPEN_BIT[rule.groupBy[0]];
+    this.scannerApart = rule.kind === "reliability";
     this.escalations = rule.escalate.map((e) => (e.when ? { metric: parseMetric(e.when.metric), t: e.when } : undefined));
     const metrics = [...this.compiled.when.map((c) => c.m), ...this.escalations.flatMap((e) => (e ? [e.metric] : []))];
     this.lean = metrics.every((m) => LEAN_METRICS.has(m.kind)) ? this.signalClass : undefined;
@@ -134,28 +147,29 @@ export class RuleEvaluator {
 
   /**
    * `openMask` has the bit of each groupBy field whose value in this event has an open incident in some rule:
-   * an event this rule does not count matters only to an open incident of its key.
+   * an event this rule does not count matters only to an open incident of its key. Returns whether the rule
+   * counted the event.
    */
-  onEvent(ev: ObservedEvent, openMask: number): void {
+  onEvent(ev: ObservedEvent, openMask: number): boolean {
     const c = this.compiled;
-    let counted = passesGates(c, ev) && c.match(ev);
+    let counted = !(this.scannerApart && openMask & OPEN_BIT.scanner) && passesGates(c, ev) && c.match(ev);
     if (this.answered) counted = this.answered.judge(ev, counted);
     // Traffic a share condition divides by matters only to a key whose window holds events.
     let other = false;
     if (!counted) {
       const openHere = this.open > 0 && (openMask & this.firstBit) !== 0;
       const shareHere = c.shareOf !== undefined && this.liveFirst.size > 0;
-      if (!openHere && !shareHere) return;
+      if (!openHere && !shareHere) return false;
       const first = groupFieldText(ev, c.rule.groupBy[0]);
-      if (first === undefined) return;
+      if (first === undefined) return false;
       other = shareHere && this.liveFirst.has(first) && c.shareOf!(ev);
-      if (!other && !(openHere && this.openFirst.has(first))) return;
+      if (!other && !(openHere && this.openFirst.has(first))) return false;
     }
     const keyText = groupKeyCached(ev, this.shape, this.compiled.rule.groupBy);
-    if (keyText === undefined) return;
+    if (keyText === undefined) return counted;
     let st = keyText === this.lastKey ? this.lastState : this.states.get(keyText);
     if (!st) {
-      if (!counted) return;
+      if (!counted) return false;
       st = { key: ownCopy(keyText), win: new KeyWindow(this.compiled, this.lean), settled: false };
       if (this.traceKey?.(this.keyOf(ev))) st.trace = [];
       this.states.set(st.key, st);
@@ -172,6 +186,7 @@ export class RuleEvaluator {
       const inert = st.settled && this.risesOnly !== undefined && classOf(ev.e.status) !== this.risesOnly && !st.trace;
       if (!inert) this.evaluate(st, t, ev);
     } else st.trace?.push({ time: t, trigger: "event", line: ev.e.source.line, counted: false, conditions: [], holds: false, state: st.inc ? "open" : "idle" });
+    return counted;
   }
 
   /** Processes the passage of event time up to `now` for every key, and forgets keys that went quiet. */
@@ -311,7 +326,9 @@ export class RuleEvaluator {
   private openIncident(st: KeyState, t: number): IncidentDraft {
     // A 5xx spike starts at its first 5xx, not at the oldest healthy request still in the window; thresholds
     // that hold without any 5xx (`statusClass(5xx) >= 0`) start it at the window's start.
-    const acc = this.accumulate(st.win, this.signalClass) ?? this.accumulate(st.win, undefined)!;
+    let items = [...st.win.replay(this.signalClass)];
+    if (!items.length) items = [...st.win.replay(undefined)];
+    const acc = this.accumulate(items);
     const draft: IncidentDraft = {
       rule: this.compiled,
       key: this.keyOfText(st.key),
@@ -322,21 +339,17 @@ export class RuleEvaluator {
       peaks: this.compiled.when.map((c) => (c.op === ">=" || c.op === ">" ? -Infinity : Infinity)),
       escalated: this.escalations.map(() => false),
     };
-    this.hooks.opened(draft);
+    this.hooks.opened(draft, items);
     return draft;
   }
 
-  /** The window from the first request of `fromClass` on, as an incident's accumulator; undefined when it has none. */
-  private accumulate(win: KeyWindow, fromClass: number | undefined): IncidentAccumulator | undefined {
-    let acc: IncidentAccumulator | undefined;
-    for (const item of win.replay(fromClass)) {
-      if ("e" in item) {
-        acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, item.e.ts, this.hooks.redactor);
-        acc.add(item, true);
-      } else {
-        acc ??= new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, item.ts, this.hooks.redactor);
-        acc.addSummary(item.ts, item.status);
-      }
+  /** The window an incident opened on (never empty: it holds the request that made the condition hold), as its accumulator. */
+  private accumulate(items: WindowItem[]): IncidentAccumulator {
+    const first = items[0];
+    const acc = new IncidentAccumulator(this.compiled.pack.name, this.compiled.rule.kind, "e" in first ? first.e.ts : first.ts, this.hooks.redactor);
+    for (const item of items) {
+      if ("e" in item) acc.add(item, true);
+      else acc.addSummary(item.ts, item.status);
     }
     return acc;
   }

@@ -17,6 +17,11 @@ export interface ObservedEvent {
   keyShape: number;
   /** null: the event lacks a field of that shape. */
   key: string | null;
+  /**
+   * Its place in release order (see Pipeline.dispatch), so an actor can tell the requests it already took from
+   * those a finding's window brings along; -1 before release.
+   */
+  seq: number;
 }
 
 export interface SignatureHit {
@@ -25,6 +30,8 @@ export interface SignatureHit {
   entry: string;
   tag?: string;
   exploit: boolean;
+  /** Matched in the request target (path, query), not a header: only such a hit makes a 2xx a found path. */
+  target: boolean;
 }
 
 /** Worked out on first use: only rules about 4xx probes and partial outcomes ask, so most events never pay for it. */

@@ -4,9 +4,9 @@ import { IncidentAccumulator } from "./accumulator.js";
 import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
 
 function probe(line: number, classes: string[]): ObservedEvent {
-  const hits: SignatureHit[] = classes.map((cls) => ({ cls, entry: cls, exploit: false }));
+  const hits: SignatureHit[] = classes.map((cls) => ({ cls, entry: cls, exploit: false, target: true }));
   const e = { ts: 1_700_000_000_000 + line * 1000, host: "h", clientIp: "192.0.2.1", method: "GET", path: `/p${line}`, status: 404, source: { format: "combined" as const, line } };
-  return { e, isStatic: undefined, signatures: new Map([["p", hits]]), keyShape: -1, key: null, detached: false };
+  return { e, isStatic: undefined, signatures: new Map([["p", hits]]), keyShape: -1, key: null, seq: -1, detached: false };
 }
 
 /** Peak rate = the most requests in any trailing second (t − 1 s, t], over everything the incident covers. */

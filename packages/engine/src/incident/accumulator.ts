@@ -13,6 +13,8 @@ const MAX_LATENCIES = 100_000;
 const MAX_SAMPLES = 12;
 const TOP_PATHS = 5;
 const MAX_ADDRS = 1000;
+// 5xx answers to probes kept to be checked against reliability incidents; past it, the rest count as impact.
+const MAX_PROBE_5XX = 1000;
 // Addresses ingress-nginx logs when no real endpoint took the request.
 const NO_PEER = new Set(["-", "0.0.0.1:80", "127.0.0.1:8181"]);
 
@@ -20,6 +22,12 @@ const NO_PEER = new Set(["-", "0.0.0.1:80", "127.0.0.1:8181"]);
 function isBlockedStatus(status: number): boolean {
   return status >= 400 && status < 500;
 }
+
+/**
+ * The reliability incident, if any, whose host or upstream was failing at `ts`: a probe's 5xx then is the
+ * outage's, not the probe's doing.
+ */
+export type OutageLookup = (ts: number, upstream: string | undefined) => string | undefined;
 
 /** Everything an incident reports about the requests it covers, gathered as they are released. */
 export class IncidentAccumulator {
@@ -49,7 +57,14 @@ export class IncidentAccumulator {
   private noEndpoint = 0;
   private probes = 0;
   private partial = false;
+  /** A 2xx answered an exploit signature: impact whatever else was failing. */
   private impact = false;
+  /** 5xx answers to probes, to be told apart from an outage's (see outcome). */
+  private readonly probe5xx: Array<{ ts: number; upstream: string | undefined }> = [];
+  private probe5xxCapped = false;
+  private impactSample: { sample: EvidenceSample; ts: number; upstream: string | undefined; status: number } | undefined;
+  /** Reliability: requests of clients with an open security incident, counted apart (see RuleEvaluator). */
+  private readonly scanner = { requests: 0, fiveXx: 0, clients: new Set<string>() };
   private readonly samples: EvidenceSample[] = [];
   private readonly sampleReasons = new Set<string>();
 
@@ -84,12 +99,57 @@ export class IncidentAccumulator {
     }
   }
 
-  /** `counted` says whether the rule's match selected the event (a probe), not just the key. */
+  /**
+   * `counted` says whether the rule's match selected the event (a probe), not just the key. A reliability
+   * incident is handed the requests its rule leaves out (a scanner's) uncounted: they are tallied apart.
+   */
   add(ev: ObservedEvent, counted: boolean): void {
+    if (this.kind === "reliability" && !counted) return this.addScanner(ev);
+    this.requests++;
+    this.countTime(ev.e.ts);
+    this.addDetail(ev, counted);
+  }
+
+  /**
+   * A request older than what the accumulator has taken in time order (an actor learning a later finding's
+   * window): counted in everything but the peak rate, which the caller takes from that finding.
+   */
+  addEarlier(ev: ObservedEvent, counted: boolean): void {
+    this.requests++;
+    if (ev.e.ts < this.start) this.start = ev.e.ts;
+    if (ev.e.ts > this.end) this.end = ev.e.ts;
+    this.addDetail(ev, counted);
+  }
+
+  /** The highest one-second count, at least `n` (a finding's, whose requests this one also covers). */
+  raisePeak(n: number): void {
+    if (n > this.peak) this.peak = n;
+  }
+
+  get peakRps(): number {
+    return this.peak;
+  }
+
+  /** A probe was answered 5xx: whether that is impact depends on the outages known when it is rendered. */
+  get hasProbe5xx(): boolean {
+    return this.probe5xx.length > 0 || this.probe5xxCapped;
+  }
+
+  get distinctPaths(): number {
+    return this.paths.size;
+  }
+
+  private addScanner(ev: ObservedEvent): void {
+    const s = this.scanner;
+    s.requests++;
+    if (ev.e.status >= 500) s.fiveXx++;
+    const ip = ev.e.clientIp;
+    if (ip !== undefined && s.clients.size < MAX_ADDRS && !s.clients.has(ip)) s.clients.add(kept(ev, ip));
+  }
+
+  private addDetail(ev: ObservedEvent, counted: boolean): void {
     // Nothing here keeps the event: what outlives it (paths, addresses, samples) is copied as it is kept.
     const e = ev.e;
-    this.requests++;
-    this.countTime(e.ts);
 
     bump(this.statusCounts, statusText(e.status));
     if (e.status >= 500) this.fiveXx++;
@@ -125,9 +185,14 @@ export class IncidentAccumulator {
       this.impact = true;
       if (this.wants(ev, "impact-2xx")) this.sample(ev, "impact-2xx", `answered ${e.status} to an exploit signature: impact`, hits);
     } else if (e.status >= 500) {
-      this.impact = true;
-      if (this.wants(ev, "impact-5xx")) this.sample(ev, "impact-5xx", `probe caused a ${e.status}: impact`, hits);
-    } else if (e.status >= 200 && e.status < 400 && !isStaticEvent(ev)) {
+      if (this.probe5xx.length < MAX_PROBE_5XX) this.probe5xx.push({ ts: e.ts, upstream: e.upstream?.name });
+      else this.probe5xxCapped = true;
+      if (this.wants(ev, "impact-5xx")) {
+        const sample = this.sample(ev, "impact-5xx", fiveXxImpact(e.status), hits);
+        if (sample) this.impactSample = { sample, ts: e.ts, upstream: e.upstream?.name, status: e.status };
+      }
+    } else if (e.status >= 200 && e.status < 400 && hits?.some((h) => h.target) && !isStaticEvent(ev)) {
+      // Only a path the client probed counts as found: not every page it fetched with a scanner's user agent.
       this.partial = true;
       if (this.wants(ev, "partial")) this.sample(ev, "partial", `probe answered ${e.status}: partial`, hits);
     }
@@ -147,13 +212,22 @@ export class IncidentAccumulator {
     if (n !== undefined) this.paths.set(path, n + 1);
   }
 
-  outcome(): Outcome | undefined {
+  /** `outage` explains 5xx answers that a reliability incident covers: those are not the probe's impact. */
+  outcome(outage?: OutageLookup): Outcome | undefined {
     if (this.kind !== "security") return undefined;
-    return this.impact ? "impact" : this.partial ? "partial" : "blocked";
+    const impact5xx = this.probe5xxCapped || this.probe5xx.some((p) => outage?.(p.ts, p.upstream) === undefined);
+    return this.impact || impact5xx ? "impact" : this.partial ? "partial" : "blocked";
   }
 
-  evidence(): EvidenceSample[] {
-    return [...this.samples].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.line - b.line));
+  evidence(outage?: OutageLookup): EvidenceSample[] {
+    const samples = [...this.samples];
+    const imp = this.impactSample;
+    const during = imp && outage?.(imp.ts, imp.upstream);
+    if (imp && during !== undefined) {
+      const i = samples.indexOf(imp.sample);
+      samples[i] = { ...imp.sample, why: imp.sample.why.replace(fiveXxImpact(imp.status), `${imp.status} during reliability incident ${during}`) };
+    }
+    return samples.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.line - b.line));
   }
 
   metrics(): IncidentMetrics {
@@ -175,6 +249,7 @@ export class IncidentAccumulator {
       m.errorRatio = round4(this.requests ? this.fiveXx / this.requests : 0);
       m.upstreamStatusCounts = sortedRecord(this.upstreamStatusCounts);
       m.retries = this.retries;
+      if (this.scanner.requests) m.scannerTraffic = { requests: this.scanner.requests, fiveXx: this.scanner.fiveXx, clients: this.scanner.clients.size };
       if (this.latencies.length) {
         const sorted = [...this.latencies].sort((a, b) => a - b);
         m.latencyP50 = quantile(sorted, 0.5);
@@ -227,8 +302,9 @@ export class IncidentAccumulator {
     return this.samples.length < MAX_SAMPLES || this.samples.some((s) => s.line === ev.e.source.line && s.file === ev.e.source.file);
   }
 
-  private sample(ev: ObservedEvent, reason: string, why: string, hits?: SignatureHit[]): void {
-    if (this.sampleReasons.has(reason)) return;
+  /** The sample the event now stands for (undefined when there is no room or the reason is taken). */
+  private sample(ev: ObservedEvent, reason: string, why: string, hits?: SignatureHit[]): EvidenceSample | undefined {
+    if (this.sampleReasons.has(reason)) return undefined;
     // A sample quotes the event's strings: they must stop being slices of the log chunk.
     detach(ev);
     reason = ownCopy(reason);
@@ -238,9 +314,9 @@ export class IncidentAccumulator {
     if (same) {
       this.sampleReasons.add(reason);
       same.why += `; ${why}`;
-      return;
+      return same;
     }
-    if (this.samples.length >= MAX_SAMPLES) return;
+    if (this.samples.length >= MAX_SAMPLES) return undefined;
     this.sampleReasons.add(reason);
     const s: EvidenceSample = {
       line: e.source.line,
@@ -259,6 +335,7 @@ export class IncidentAccumulator {
     if (e.requestTime !== undefined) s.requestTime = e.requestTime;
     if (hits?.length) s.signatures = hits.map((h) => h.cls);
     this.samples.push(s);
+    return s;
   }
 }
 
@@ -276,6 +353,10 @@ function signatureReason(cls: string): string {
   let r = SIGNATURE_REASONS.get(cls);
   if (r === undefined) SIGNATURE_REASONS.set(cls, (r = `sig-${cls}`));
   return r;
+}
+
+function fiveXxImpact(status: number): string {
+  return `probe caused a ${status}: impact`;
 }
 
 function upstreamStatuses(ev: ObservedEvent): string | undefined {

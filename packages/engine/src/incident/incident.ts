@@ -60,6 +60,11 @@ export const IncidentMetrics = z.object({
   latencyP95: z.number().optional(),
   /** Most frequent paths among the requests that made the incident (5xx for reliability, probes for security). */
   topPaths: z.array(z.object({ path: z.string(), count: z.number().int() })).optional(),
+  /**
+   * Reliability: requests of clients that had an open security incident, left out of the counts and ratio
+   * above so a scanner can neither dilute an outage nor fake one.
+   */
+  scannerTraffic: z.object({ requests: z.number().int(), fiveXx: z.number().int(), clients: z.number().int() }).optional(),
   /** Set when a distinct-value count hit its memory cap; the figure is then a lower bound. */
   distinctCapped: z.boolean().optional(),
 });
@@ -122,6 +127,32 @@ export const Rca = z.object({
 });
 export type Rca = z.infer<typeof Rca>;
 
+/**
+ * What one rule found about the incident's key: an incident of a security actor lists every rule that fired for
+ * it, each with its own thresholds and samples (a reliability incident is its one finding).
+ */
+export const Finding = z.object({
+  /** Stable like an incident id: the same pack, rule, key and open time give the same id. */
+  id: z.string(),
+  ruleId: z.string(),
+  pack: z.string(),
+  name: z.string(),
+  category: z.string(),
+  /** After the rule's own escalations. */
+  severity: Severity,
+  window: z.object({ start: z.string(), end: z.string() }),
+  outcome: Outcome.optional(),
+  /** The requests this rule counted while its condition held (the window that opened it, then its key's traffic). */
+  metrics: z.object({ requests: z.number().int(), distinctPaths: z.number().int(), peakRps: z.number().int() }),
+  thresholds: z.array(ThresholdCheck),
+  evidence: z.array(EvidenceSample),
+});
+export type Finding = z.infer<typeof Finding>;
+
+/** Another incident of the same client on another host. */
+export const RelatedIncident = z.object({ id: z.string(), host: z.string().optional(), severity: Severity, window: z.object({ start: z.string(), end: z.string() }) });
+export type RelatedIncident = z.infer<typeof RelatedIncident>;
+
 export const Incident = z.object({
   id: z.string(),
   kind: IncidentKind,
@@ -135,8 +166,14 @@ export const Incident = z.object({
   window: z.object({ start: z.string(), end: z.string() }),
   metrics: IncidentMetrics,
   outcome: Outcome.optional(),
+  /** Samples of every finding, merged (the proof block shows each finding's own). */
   evidence: z.array(EvidenceSample),
+  /** Every finding's thresholds, each condition prefixed by its rule when there are several findings. */
   thresholds: z.array(ThresholdCheck),
+  /** The rules that fired for this key, in the order they opened; the first one's id is the incident's. */
+  findings: z.array(Finding),
+  /** Security: the same client's incidents on other hosts. */
+  related: z.array(RelatedIncident).optional(),
   recommendations: z.array(z.string()),
   rca: Rca.optional(),
   proof: z.string(),

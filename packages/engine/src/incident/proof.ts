@@ -1,4 +1,4 @@
-import type { Incident } from "./incident.js";
+import type { EvidenceSample, Incident } from "./incident.js";
 import { renderRcaLines } from "../rca/render.js";
 
 const RULE = "─".repeat(72);
@@ -25,22 +25,46 @@ export function renderProof(inc: Omit<Incident, "proof">): string {
   out.push(`statuses  ${entries(m.statusCounts)}`);
   if (m.upstreamStatusCounts && Object.keys(m.upstreamStatusCounts).length) out.push(`upstream  ${entries(m.upstreamStatusCounts)} (last attempt)`);
   if (Object.keys(m.signatureHits).length) out.push(`signatures ${entries(m.signatureHits)}`);
-  out.push("");
-  out.push("fired because");
-  for (const t of inc.thresholds) out.push(`  ${t.met ? "✔" : "✘"} ${t.condition}: observed ${t.observed} (required ${t.op} ${t.required})`);
+  if (m.scannerTraffic) out.push(`scanners  ${m.scannerTraffic.requests} requests from ${m.scannerTraffic.clients} client(s) under a security incident, ${m.scannerTraffic.fiveXx} of them 5xx (counted apart)`);
+  if (inc.kind === "security") {
+    // One actor: each rule that fired for it, with what it observed and the requests that show it.
+    out.push("");
+    out.push(`findings (${inc.findings.length})`);
+    // Findings of one actor often sample the same request: each is quoted once, where it first appears.
+    const quoted = new Set<string>();
+    for (const f of inc.findings) {
+      out.push(`  ${f.severity} ${f.pack}/${f.ruleId} · ${f.name} · ${f.window.start} → ${f.window.end}${f.outcome ? ` · ${f.outcome}` : ""} · ${f.metrics.requests} requests · finding ${f.id}`);
+      for (const t of f.thresholds) out.push(`    ${t.met ? "✔" : "✘"} ${t.condition}: observed ${t.observed} (required ${t.op} ${t.required})`);
+      let above = 0;
+      for (const e of f.evidence) {
+        const where = `${e.file ?? ""}:${e.line}`;
+        if (quoted.has(where)) above++;
+        else {
+          quoted.add(where);
+          out.push(...evidenceLines(e, "    "));
+        }
+      }
+      if (above) out.push(`    + ${above} sample${above > 1 ? "s" : ""} quoted above`);
+    }
+  } else {
+    out.push("");
+    out.push("fired because");
+    for (const t of inc.thresholds) out.push(`  ${t.met ? "✔" : "✘"} ${t.condition}: observed ${t.observed} (required ${t.op} ${t.required})`);
+  }
   if (m.topPaths?.length) {
     out.push("");
     out.push("top paths");
     for (const p of m.topPaths) out.push(`  ${String(p.count).padStart(6)}  ${p.path}`);
   }
-  out.push("");
-  out.push("evidence");
-  for (const e of inc.evidence) {
-    const where = `${e.file ? `${e.file}:` : "line "}${e.line}`;
-    const extra = [e.upstreamStatus ? `upstream ${e.upstreamStatus}` : "", e.requestTime !== undefined ? `${e.requestTime}s` : ""].filter(Boolean).join(" ");
-    const client = `${e.clientIp ?? "-"}${e.via ? ` (via ${e.via})` : ""}`;
-    out.push(`  ${where}  ${e.time}  ${client} ${e.method ?? "-"} ${e.path} → ${e.status}${extra ? ` (${extra})` : ""}`);
-    out.push(`      ${e.why}`);
+  if (inc.kind !== "security") {
+    out.push("");
+    out.push("evidence");
+    for (const e of inc.evidence) out.push(...evidenceLines(e, "  "));
+  }
+  if (inc.related?.length) {
+    out.push("");
+    out.push("related (same client, other hosts)");
+    for (const r of inc.related) out.push(`  ${r.severity} ${r.host ?? "-"} ${r.window.start} → ${r.window.end} incident ${r.id}`);
   }
   if (inc.rca) {
     out.push("");
@@ -53,6 +77,13 @@ export function renderProof(inc: Omit<Incident, "proof">): string {
   }
   out.push(RULE);
   return out.join("\n");
+}
+
+function evidenceLines(e: EvidenceSample, indent: string): string[] {
+  const where = `${e.file ? `${e.file}:` : "line "}${e.line}`;
+  const extra = [e.upstreamStatus ? `upstream ${e.upstreamStatus}` : "", e.requestTime !== undefined ? `${e.requestTime}s` : ""].filter(Boolean).join(" ");
+  const client = `${e.clientIp ?? "-"}${e.via ? ` (via ${e.via})` : ""}`;
+  return [`${indent}${where}  ${e.time}  ${client} ${e.method ?? "-"} ${e.path} → ${e.status}${extra ? ` (${extra})` : ""}`, `${indent}    ${e.why}`];
 }
 
 function entries(r: Record<string, number>): string {

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Pipeline } from "./pipeline.js";
+import type { Incident } from "../incident/incident.js";
 import { defaultPacks, REPO } from "../../testing/packs.js";
 
 /**
@@ -29,10 +30,54 @@ function runLines(order: number[]): string {
 
 const reference = runChunks([demo]);
 
+/**
+ * The demo's attackers seen on a second host too (another file whose stream label names the host): each is an
+ * incident per host listing the other as related, and the two files' lines interleave in any arrival order.
+ */
+const ATTACKERS = ["203.0.113.7 ", "198.51.100.23 "];
+const admin = lines.filter((l) => ATTACKERS.some((a) => l.startsWith(a)));
+const ADMIN = { file: "admin.log", labels: { host: "admin.example.com" } };
+const both = [...lines.map((text, i) => ({ text, no: i + 1, src: { file: "demo.log" } })), ...admin.map((text, i) => ({ text, no: i + 1, src: ADMIN }))];
+
+function runBoth(order: number[]): string {
+  const p = new Pipeline({ packs, host: "shop.example.com", allowedLatenessMs: LATENESS });
+  for (const i of order) p.pushLine(both[i].text, both[i].no, both[i].src);
+  return JSON.stringify({ incidents: p.flush(), late: p.stats.late });
+}
+
+function timeOf(line: string): number {
+  return Date.parse(line.replace(/^.*?\[(\d\d)\/(\w{3})\/(\d{4}):(\d\d:\d\d:\d\d) ([+-]\d{4})\].*$/, "$2 $1 $3 $4 GMT$5"));
+}
+
 describe("pipeline determinism", () => {
-  it("finds every detector's incident in the demo, so the invariants below are not vacuous", () => {
-    const rules = new Set((JSON.parse(reference).incidents as Array<{ ruleId: string }>).map((i) => i.ruleId));
+  it("finds every detector's finding in the demo, so the invariants below are not vacuous", () => {
+    const incidents = JSON.parse(reference).incidents as Incident[];
+    const rules = new Set(incidents.flatMap((i) => i.findings.map((f) => f.ruleId)));
     for (const r of ["http-probing", "low-and-slow-probing", "sensitive-files", "exploit-attempt", "upstream-5xx-ratio"]) expect(rules).toContain(r);
+    // One incident per attacker: findings of one client and host are correlated, not listed side by side.
+    const security = incidents.filter((i) => i.kind === "security");
+    expect(new Set(security.map((i) => `${i.key.clientIp} ${i.key.host}`)).size).toBe(security.length);
+    expect(security.some((i) => i.findings.length >= 3)).toBe(true);
+  });
+
+  it("gives identical correlated incidents, related across hosts, for any interleaving of two sources within the lateness", () => {
+    const inOrder = runBoth(both.map((_, i) => i).sort((a, b) => timeOf(both[a].text) - timeOf(both[b].text) || a - b));
+    const incidents = JSON.parse(inOrder).incidents as Incident[];
+    for (const a of ATTACKERS) {
+      const mine = incidents.filter((i) => i.kind === "security" && i.key.clientIp === a.trim());
+      expect(mine.map((i) => i.key.host).sort()).toEqual(["admin.example.com", "shop.example.com"]);
+      for (const i of mine) expect(i.related?.map((r) => r.id)).toEqual(mine.filter((o) => o !== i).map((o) => o.id));
+    }
+    const ts = both.map((l) => timeOf(l.text));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: LATENESS }), { minLength: both.length, maxLength: both.length }), (delays) => {
+        const order = both.map((_, i) => i).sort((a, b) => ts[a] + delays[a] - (ts[b] + delays[b]) || a - b);
+        const out = runBoth(order);
+        expect(JSON.parse(out).late).toBe(0);
+        expect(out).toBe(inOrder);
+      }),
+      { numRuns: 6, endOnFailure: true },
+    );
   });
 
   it("gives identical output for any chunking of the text", () => {
@@ -55,7 +100,7 @@ describe("pipeline determinism", () => {
 
   it("gives identical incidents for any reordering within the allowed lateness", () => {
     const inOrder = runLines(lines.map((_, i) => i));
-    const ts = lines.map((l) => Date.parse(l.replace(/^.*?\[(\d\d)\/(\w{3})\/(\d{4}):(\d\d:\d\d:\d\d) ([+-]\d{4})\].*$/, "$2 $1 $3 $4 GMT$5")));
+    const ts = lines.map(timeOf);
     expect(ts.every(Number.isFinite)).toBe(true);
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: LATENESS }), { minLength: lines.length, maxLength: lines.length }), (delays) => {

@@ -4,15 +4,18 @@ import { dateLine, parseDated, parseLine, parseNonAccessLine, type CompiledForma
 import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
 import { ReorderBuffer } from "../window/reorder-buffer.js";
-import { OPEN_BIT, RuleEvaluator, type IncidentDraft, type TraceStep } from "../detect/rule-evaluator.js";
+import type { IncidentDraft, TraceStep } from "../detect/rule-evaluator.js";
 import type { NearMiss } from "../detect/near-miss.js";
-import { buildIncident } from "../incident/build.js";
 import type { Incident, IncidentKey, Rca } from "../incident/incident.js";
 import { LineSplitter, type LineSink } from "./line-splitter.js";
-import type { RunStats } from "./stats.js";
-import { isoTime } from "../util/time.js";
+import { renderStats, type RunStats } from "./stats.js";
 import { ClientResolver, ProxyHintCounter, parseTrustedProxies, type ClientIpOptions } from "../event/client-identity.js";
 import { createRedactor, DEFAULT_REDACTOR, DEFAULT_SECRET_PARAMS, type Redactor } from "../incident/redact.js";
+import { RuleSet } from "./rule-set.js";
+import { IncidentLog, sortIncidents, linkRelated, type IncidentChange } from "./incident-log.js";
+import { Waiting, type SourceRef } from "./waiting.js";
+
+export type { IncidentChange };
 
 export interface PipelineOptions {
   packs: RulePackDoc[];
@@ -50,14 +53,14 @@ export interface PipelineOptions {
   clientIp?: ClientIpOptions;
   /** Root-cause analysis for reliability incidents, e.g. `analyzeReliability` against a Kubernetes snapshot. */
   rca?: (input: RcaInput) => Rca | undefined;
+  /**
+   * Quiet time after which a client's next finding on a host opens a new incident instead of joining its
+   * current one (default: the longest cooldown among the incident's findings).
+   */
+  actorGapMs?: number;
 }
 
-export interface SourceRef {
-  file?: string;
-  labels?: Record<string, string>;
-}
-
-export type IncidentChange = { type: "opened" | "closed"; incident: Incident };
+export type { SourceRef };
 
 // Error-log and klog lines kept as RCA evidence; bounded so a noisy controller cannot grow memory.
 const MAX_NON_ACCESS = 5000;
@@ -66,38 +69,24 @@ const MAX_NON_ACCESS = 5000;
 const SWEEP_EVERY_MS = 10_000;
 
 /**
- * What waits in the reorder buffer besides the line, in columns under the buffer's slot: the event when it came
- * parsed already, else the head the line was dated by (to be parsed on release). Columns rather than a record
- * per line: whatever waits out the allowed lateness survives young collections, and records were most of what
- * they copied and promoted.
- */
-interface Waiting {
-  ev: Array<ObservedEvent | undefined>;
-  source: Array<SourceRef | undefined>;
-  /** DatedLine.line when a wrapper (CRI, syslog) was cut off the line, else undefined: the line itself. */
-  body: Array<string | undefined>;
-  tl: number[];
-  reqStart: number[];
-}
-
-/**
  * The engine end to end: text → HTTPEvents → ordered by event time → every rule's windows → incidents.
  * Pure: the caller supplies text and, if it wants, watermark advances; nothing here reads a clock.
  */
 export class Pipeline {
   private readonly buffer: ReorderBuffer;
-  private readonly waiting: Waiting = { ev: [], source: [], body: [], tl: [], reqStart: [] };
+  private readonly waiting = new Waiting();
   /**
    * Lines wait in the reorder buffer as text and are parsed on release, so an event's objects live for the
    * instant it is evaluated instead of the whole allowed lateness (which made nearly all of them survive into
    * the old generation). Not with onEvent, whose callers want events as they arrive.
    */
   private readonly parseOnRelease: boolean;
-  private readonly rules: RuleEvaluator[] = [];
+  private readonly rules: RuleSet;
+  private readonly log: IncidentLog;
   private readonly matchers: Array<{ pack: string; m: SignatureMatcher }>;
   private readonly splitters = new Map<string, LineSplitter>();
-  private readonly closed: Incident[] = [];
-  private changes: IncidentChange[] = [];
+  /** Release order of the next event (ObservedEvent.seq). */
+  private seq = 0;
   private lastReleased = -Infinity;
   private firstReleased: number | undefined;
   private nextSweep = -Infinity;
@@ -107,17 +96,9 @@ export class Pipeline {
 
   /** Run statistics so far; the event-time span is rendered on read, not per event. */
   get stats(): RunStats {
-    const s = this.counters;
-    if (this.firstReleased !== undefined) {
-      s.firstEvent = isoTime(this.firstReleased);
-      s.lastEvent = isoTime(this.lastReleased);
-    }
     const hint = this.proxyHint.hint();
-    if (hint) s.proxyHint = hint;
-    // Reasons in name order: a line rejected on arrival or on release must not change how stats print.
-    s.rejected = sortedKeys(s.rejected);
-    s.rejectedSamples = sortedKeys(s.rejectedSamples);
-    return s;
+    if (hint) this.counters.proxyHint = hint;
+    return renderStats(this.counters, this.firstReleased, this.lastReleased);
   }
 
   /** Event time before which a new event is late: the newest event time − allowed lateness, or an advance()'s. */
@@ -138,24 +119,22 @@ export class Pipeline {
     this.resolver = clientResolver(opts.clientIp);
     this.parseOnRelease = opts.onEvent === undefined;
     this.matchers = opts.packs.map((p) => ({ pack: p.name, m: new SignatureMatcher(p) })).filter((x) => x.m.size > 0);
-    const hooks = {
-      redactor: this.redactor,
-      opened: (d: IncidentDraft) => {
-        this.countOpen(d, 1);
-        if (this.opts.changes) this.changes.push({ type: "opened", incident: this.build(d) });
-      },
-      closed: (d: IncidentDraft) => {
-        this.countOpen(d, -1);
-        const inc = this.build(d);
-        if (this.opts.retainClosed !== false) this.closed.push(inc);
-        if (this.opts.changes) this.changes.push({ type: "closed", incident: inc });
-      },
-    };
+    const log = (this.log = new IncidentLog({ retainClosed: opts.retainClosed !== false, changes: opts.changes === true, rca: opts.rca && ((d) => this.rca(d)) }));
     const explain = opts.explain;
     const traceKey = explain
       ? (k: IncidentKey) => (Object.keys(explain) as Array<keyof IncidentKey>).every((f) => explain[f] === undefined || k[f] === explain[f])
       : undefined;
-    for (const pack of opts.packs) for (const rule of pack.rules) if (rule.enabled) this.rules.push(new RuleEvaluator(rule, pack, hooks, traceKey));
+    this.rules = new RuleSet(
+      opts.packs,
+      {
+        redactor: this.redactor,
+        actorOpened: (a) => log.actorOpened(a),
+        actorClosed: (a) => log.actorClosed(a),
+        reliabilityOpened: (d) => log.reliabilityOpened(d),
+        reliabilityClosed: (d) => log.reliabilityClosed(d),
+      },
+      { traceKey, actorGapMs: opts.actorGapMs },
+    );
   }
 
   /** Streams text from one source; chunk boundaries may fall anywhere. */
@@ -231,17 +210,8 @@ export class Pipeline {
     this.release();
   }
 
-  /** The waiting columns, with room for `slot` (the buffer hands out slots from 0 up). */
   private hold(slot: number): Waiting {
-    const w = this.waiting;
-    if (slot === w.ev.length) {
-      w.ev.push(undefined);
-      w.source.push(undefined);
-      w.body.push(undefined);
-      w.tl.push(0);
-      w.reqStart.push(0);
-    }
-    return w;
+    return this.waiting.hold(slot);
   }
 
   private inRange(ts: number): boolean {
@@ -310,25 +280,23 @@ export class Pipeline {
     this.release();
     const mark = this.buffer.watermark;
     // Any event still to come is at or after the watermark, so settling keys up to it cannot change them.
-    if (mark > this.lastReleased && mark > -Infinity) for (const r of this.rules) r.sweep(mark);
+    if (mark > this.lastReleased && mark > -Infinity) this.rules.sweep(mark);
   }
 
   /** Incident changes since the last call, in the order they happened (recorded with `changes: true`). */
   drainChanges(): IncidentChange[] {
-    const out = this.changes;
-    this.changes = [];
-    return out;
+    return this.log.drainChanges();
   }
 
   /** The open incidents, rendered at this moment. */
   openIncidents(): Incident[] {
-    return sortIncidents(this.rules.flatMap((r) => r.openDrafts()).map((d) => this.build(d)));
+    return linkRelated(sortIncidents(this.log.render(this.rules.open())));
   }
 
   /** Incidents as they stand now: closed ones plus the open ones rendered at this moment. */
   snapshot(): Incident[] {
     if (this.finished) return this.finished;
-    return sortIncidents([...this.closed, ...this.openIncidents()]);
+    return this.log.all(this.rules.open());
   }
 
   /** End of input: releases everything and settles every key at the last event time. */
@@ -337,23 +305,21 @@ export class Pipeline {
     for (const sp of this.splitters.keys()) this.endText({ file: sp || undefined });
     this.buffer.drain(this.dispatchFn);
     const end = this.lastReleased;
-    const open: Incident[] = [];
-    if (end > -Infinity) for (const r of this.rules) for (const d of r.finish(end)) open.push(this.build(d));
-    this.finished = sortIncidents([...this.closed, ...open]);
+    this.finished = this.log.all(end > -Infinity ? this.rules.finish(end) : { actors: [], reliability: [] });
     return this.finished;
   }
 
   nearMisses(): NearMiss[] {
-    return this.rules.flatMap((r) => r.nearMisses.list());
+    return this.rules.nearMisses();
   }
 
   traces(): Array<{ ruleId: string; pack: string; key: string; steps: TraceStep[]; nearMiss?: NearMiss }> {
-    return this.rules.flatMap((r) => r.traces().map((t) => ({ ruleId: r.compiled.rule.id, pack: r.compiled.pack.name, ...t })));
+    return this.rules.traces();
   }
 
   /** Keys currently held across all rules: what bounds memory. */
   get activeKeys(): number {
-    return this.rules.reduce((n, r) => n + r.activeKeys, 0);
+    return this.rules.activeKeys;
   }
 
   /**
@@ -380,7 +346,7 @@ export class Pipeline {
       }
     }
     // `detached` is in the literal so that detaching later does not change the object's shape.
-    return { e, isStatic: undefined, signatures, keyShape: -1, key: null, detached: false };
+    return { e, isStatic: undefined, signatures, keyShape: -1, key: null, detached: false, seq: -1 };
   }
 
   /** The watermark the buffer was last released at: nothing new can pass before it rises (later pushes are at or above it). */
@@ -418,47 +384,24 @@ export class Pipeline {
     this.dispatch(this.observe(e));
   };
 
-  /** Open incidents by groupBy field and the value it has in their key. */
-  private readonly openValues = { clientIp: new Map<string, number>(), host: new Map<string, number>(), upstream: new Map<string, number>() };
-
-  private countOpen(d: IncidentDraft, delta: 1 | -1): void {
-    const f = d.rule.rule.groupBy[0];
-    const m = this.openValues[f];
-    const v = d.key[f]!;
-    const n = (m.get(v) ?? 0) + delta;
-    if (n) m.set(v, n);
-    else m.delete(v);
-  }
-
-  /** One lookup per field for all rules: which of the event's key values have an open incident anywhere. */
-  private openMask(e: HTTPEvent): number {
-    const o = this.openValues;
-    let mask = 0;
-    if (o.clientIp.size && e.clientIp !== undefined && o.clientIp.has(e.clientIp)) mask |= OPEN_BIT.clientIp;
-    if (o.host.size && o.host.has(e.host)) mask |= OPEN_BIT.host;
-    const up = e.upstream?.name;
-    if (o.upstream.size && up !== undefined && o.upstream.has(up)) mask |= OPEN_BIT.upstream;
-    return mask;
-  }
-
   private dispatch(ev: ObservedEvent): void {
     const t = ev.e.ts;
     if (this.firstReleased === undefined) this.firstReleased = t;
     this.lastReleased = t;
-    const mask = this.openMask(ev.e);
-    for (const r of this.rules) r.onEvent(ev, mask);
+    ev.seq = this.seq++;
+    this.rules.onEvent(ev);
     if (t >= this.nextSweep) {
-      for (const r of this.rules) r.sweep(t);
+      this.rules.sweep(t);
       this.nextSweep = t + SWEEP_EVERY_MS;
     }
   }
 
-  private build(d: IncidentDraft): Incident {
-    if (d.rule.rule.kind !== "reliability" || !this.opts.rca) return buildIncident(d);
+  /** RCA of a reliability incident, with the error-log and klog lines around its window. */
+  private rca(d: IncidentDraft): Rca | undefined {
     const input: RcaInput = d.acc.rcaInput(d.key);
     const evidence = this.nonAccess.filter((x) => x.ts === undefined || (x.ts >= input.windowStartMs - 600_000 && x.ts <= input.windowEndMs));
     if (evidence.length) input.nonAccessEvidence = evidence;
-    return buildIncident(d, this.opts.rca(input));
+    return this.opts.rca!(input);
   }
 
   private keepNonAccess(text: string): void {
@@ -476,14 +419,4 @@ function clientResolver(o: ClientIpOptions | undefined): ClientResolver | undefi
   const ranges = parseTrustedProxies(o.trustedProxies);
   if ("invalid" in ranges) throw new Error(`trusted proxy "${ranges.invalid}" is not an IP address or CIDR range`);
   return ranges.length ? new ClientResolver(ranges) : undefined;
-}
-
-function sortIncidents(list: Incident[]): Incident[] {
-  return list.sort((a, b) => (a.window.start < b.window.start ? -1 : a.window.start > b.window.start ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-function sortedKeys<V>(o: Record<string, V>): Record<string, V> {
-  const out: Record<string, V> = {};
-  for (const k of Object.keys(o).sort()) out[k] = o[k];
-  return out;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isoTime } from "../util/time.js";
 
 export const RunStats = z.object({
   /** Every line read; always events + sum(rejected). */
@@ -22,3 +23,21 @@ export const RunStats = z.object({
   lastEvent: z.string().optional(),
 });
 export type RunStats = z.infer<typeof RunStats>;
+
+/** The counters as published: the event-time span rendered on read, not per event. */
+export function renderStats(s: RunStats, firstReleased: number | undefined, lastReleased: number): RunStats {
+  if (firstReleased !== undefined) {
+    s.firstEvent = isoTime(firstReleased);
+    s.lastEvent = isoTime(lastReleased);
+  }
+  // Reasons in name order: a line rejected on arrival or on release must not change how stats print.
+  s.rejected = sortedKeys(s.rejected);
+  s.rejectedSamples = sortedKeys(s.rejectedSamples);
+  return s;
+}
+
+function sortedKeys<V>(o: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k];
+  return out;
+}

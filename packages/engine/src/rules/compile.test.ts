@@ -20,8 +20,8 @@ rules:
 }
 
 function observed(status: number, classes: string[] | undefined, pack = "g"): ObservedEvent {
-  const signatures = classes && new Map([[pack, classes.map((cls) => ({ cls, entry: cls, exploit: false }))]]);
-  return { e: { ts: 0, host: "h", path: "/", status, source: { format: "combined", line: 1 } }, isStatic: false, signatures, keyShape: -1, key: null } as unknown as ObservedEvent;
+  const signatures = classes && new Map([[pack, classes.map((cls) => ({ cls, entry: cls, exploit: false, target: true }))]]);
+  return { e: { ts: 0, host: "h", path: "/", status, source: { format: "combined", line: 1 } }, isStatic: false, signatures, keyShape: -1, key: null, seq: -1 } as unknown as ObservedEvent;
 }
 
 describe("passesGates", () => {

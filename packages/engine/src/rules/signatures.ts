@@ -108,7 +108,7 @@ export class SignatureMatcher {
     let found: SignatureHit[] | null = null;
     for (const c of f.classes) {
       const entry = c.matcher.match(input);
-      if (entry) (found ??= []).push({ cls: c.cls, entry: entry.value, tag: entry.tag, exploit: c.exploit });
+      if (entry) (found ??= []).push({ cls: c.cls, entry: entry.value, tag: entry.tag, exploit: c.exploit, target: f.target });
     }
     return found;
   }

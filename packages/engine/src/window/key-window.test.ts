@@ -17,8 +17,8 @@ rules:
 const rule = compileRule(pack.rules[0], pack);
 
 const HITS = [
-  { cls: "a", entry: "x", exploit: false },
-  { cls: "b", entry: "y", exploit: false },
+  { cls: "a", entry: "x", exploit: false, target: true },
+  { cls: "b", entry: "y", exploit: false, target: true },
 ];
 
 function p95(values: number[]): number {
@@ -29,7 +29,7 @@ function p95(values: number[]): number {
 function observed(ts: number, status: number, n: number): ObservedEvent {
   const e = { ts, host: "h", path: `/p${n % 7}`, status, requestTime: n % 5 ? (n * 7) % 13 : undefined, source: { format: "combined" as const, line: n + 1 } };
   const signatures = n % 3 ? undefined : new Map([["kw", n % 2 ? HITS : HITS.slice(0, 1)]]);
-  return { e, isStatic: false, signatures, keyShape: -1, key: null } as unknown as ObservedEvent;
+  return { e, isStatic: false, signatures, keyShape: -1, key: null, seq: -1 } as unknown as ObservedEvent;
 }
 
 // Steps: add an event some ms after the last (often at the same ms, as second-resolution logs do), or expire

@@ -1,0 +1,115 @@
+import type { ObservedEvent } from "../event/observed-event.js";
+import type { HTTPEvent } from "../event/http-event.js";
+import type { RulePackDoc } from "../rules/index.js";
+import { OPEN_BIT, RuleEvaluator, type IncidentDraft, type TraceStep } from "../detect/rule-evaluator.js";
+import type { NearMiss } from "../detect/near-miss.js";
+import { Correlator, type ActorDraft } from "../incident/correlate.js";
+import type { IncidentKey } from "../incident/incident.js";
+import type { Redactor } from "../incident/redact.js";
+
+export interface DetectionHooks {
+  redactor: Redactor;
+  actorOpened(a: ActorDraft): void;
+  actorClosed(a: ActorDraft): void;
+  reliabilityOpened(d: IncidentDraft): void;
+  reliabilityClosed(d: IncidentDraft): void;
+}
+
+/**
+ * Every enabled rule, dispatched per released request in the order the data path needs: security rules first,
+ * then the correlator joins their findings into actors (so it knows, exactly at the request's time, whether
+ * its client is under a security incident), then reliability rules, which count such clients apart.
+ */
+export class RuleSet {
+  private readonly security: RuleEvaluator[] = [];
+  private readonly reliability: RuleEvaluator[] = [];
+  private readonly correlator: Correlator;
+  /** Open incidents by groupBy field and the value it has in their key. */
+  private readonly openValues = { clientIp: new Map<string, number>(), host: new Map<string, number>(), upstream: new Map<string, number>() };
+
+  constructor(packs: RulePackDoc[], hooks: DetectionHooks, opts: { traceKey?: (k: IncidentKey) => boolean; actorGapMs?: number } = {}) {
+    this.correlator = new Correlator({ redactor: hooks.redactor, opened: hooks.actorOpened, closed: hooks.actorClosed }, opts.actorGapMs);
+    const ruleHooks = {
+      redactor: hooks.redactor,
+      opened: (d: IncidentDraft, items: Parameters<Correlator["findingOpened"]>[1]) => {
+        this.countOpen(d, 1);
+        if (d.rule.rule.kind === "security") this.correlator.findingOpened(d, items);
+        else hooks.reliabilityOpened(d);
+      },
+      closed: (d: IncidentDraft) => {
+        this.countOpen(d, -1);
+        if (d.rule.rule.kind === "security") this.correlator.findingClosed(d);
+        else hooks.reliabilityClosed(d);
+      },
+    };
+    for (const pack of packs)
+      for (const rule of pack.rules) {
+        if (!rule.enabled) continue;
+        (rule.kind === "security" ? this.security : this.reliability).push(new RuleEvaluator(rule, pack, ruleHooks, opts.traceKey));
+      }
+  }
+
+  private get all(): RuleEvaluator[] {
+    return [...this.security, ...this.reliability];
+  }
+
+  onEvent(ev: ObservedEvent): void {
+    const mask = this.openMask(ev.e);
+    let counted = false;
+    for (const r of this.security) if (r.onEvent(ev, mask)) counted = true;
+    const scanner = this.correlator.afterEvent(ev, counted);
+    const m = scanner ? mask | OPEN_BIT.scanner : mask;
+    for (const r of this.reliability) r.onEvent(ev, m);
+  }
+
+  /** Settles every key at `now` (security before the actors their findings make up). */
+  sweep(now: number): void {
+    for (const r of this.security) r.sweep(now);
+    this.correlator.sweep(now);
+    for (const r of this.reliability) r.sweep(now);
+  }
+
+  /** End of input at `now`: what stays open. */
+  finish(now: number): { actors: ActorDraft[]; reliability: IncidentDraft[] } {
+    for (const r of this.security) r.finish(now);
+    const reliability = this.reliability.flatMap((r) => r.finish(now));
+    return { actors: this.correlator.finish(now), reliability };
+  }
+
+  open(): { actors: ActorDraft[]; reliability: IncidentDraft[] } {
+    return { actors: this.correlator.openActors(), reliability: this.reliability.flatMap((r) => r.openDrafts()) };
+  }
+
+  nearMisses(): NearMiss[] {
+    return this.all.flatMap((r) => r.nearMisses.list());
+  }
+
+  traces(): Array<{ ruleId: string; pack: string; key: string; steps: TraceStep[]; nearMiss?: NearMiss }> {
+    return this.all.flatMap((r) => r.traces().map((t) => ({ ruleId: r.compiled.rule.id, pack: r.compiled.pack.name, ...t })));
+  }
+
+  /** Keys currently held across all rules, and actors: what bounds memory. */
+  get activeKeys(): number {
+    return this.all.reduce((n, r) => n + r.activeKeys, 0) + this.correlator.size;
+  }
+
+  private countOpen(d: IncidentDraft, delta: 1 | -1): void {
+    const f = d.rule.rule.groupBy[0];
+    const m = this.openValues[f];
+    const v = d.key[f]!;
+    const n = (m.get(v) ?? 0) + delta;
+    if (n) m.set(v, n);
+    else m.delete(v);
+  }
+
+  /** One lookup per field for all rules: which of the event's key values have an open incident anywhere. */
+  private openMask(e: HTTPEvent): number {
+    const o = this.openValues;
+    let mask = 0;
+    if (o.clientIp.size && e.clientIp !== undefined && o.clientIp.has(e.clientIp)) mask |= OPEN_BIT.clientIp;
+    if (o.host.size && o.host.has(e.host)) mask |= OPEN_BIT.host;
+    const up = e.upstream?.name;
+    if (o.upstream.size && up !== undefined && o.upstream.has(up)) mask |= OPEN_BIT.upstream;
+    return mask;
+  }
+}

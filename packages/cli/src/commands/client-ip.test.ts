@@ -53,7 +53,7 @@ describe("edgeproof run --trusted-proxies / --nginx-log-format", () => {
     const { incidents } = parse(r.stdout);
     expect(securityKeys(incidents)).toEqual(securityKeys(demo));
     expect(securityKeys(incidents).length).toBeGreaterThan(2);
-    const probing = incidents.find((i) => i.ruleId === "http-probing")!;
+    const probing = incidents.find((i) => i.findings.some((f) => f.ruleId === "http-probing"))!;
     expect(probing.evidence[0].via).toBe("10.0.0.5");
     expect(probing.proof).toContain("(via 10.0.0.5)");
   });

@@ -60,7 +60,8 @@ describe("edgeproof serve catching up on a backlog", () => {
         appendFileSync(log, restamp(last, lastMs + 1_800_000) + "\n");
         await eventually(async () => ((await status()).linesRead === LINES + 1 ? true : undefined), 10_000, "the last line read");
         const expected = await runFacts([log]);
-        expect(expected.length).toBeGreaterThan(10);
+        // One incident per attacking client and host, and the reliability episodes.
+        expect(expected.length).toBeGreaterThan(4);
         // The last line's commit may be a poll away; a mismatch that stays is reported by the assertion below.
         await eventually(async () => (JSON.stringify(await servedFacts(srv.url)) === JSON.stringify(expected) ? true : undefined), 10_000).catch(() => undefined);
         expect(await servedFacts(srv.url)).toEqual(expected);

@@ -85,7 +85,7 @@ describe.concurrent("edgeproof serve keeps event time when the producer's clock 
       expect(warning[0]).toMatch(/--lateness/);
 
       const served = await servedFacts(srv.url);
-      expect(served.length).toBeGreaterThan(1);
+      expect(served.length).toBeGreaterThan(0);
       expect(served).toEqual(await runFacts([s.log, "--rules", s.pack]));
     } finally {
       await srv.stop();

@@ -55,7 +55,8 @@ function run(text: string, over: Partial<PipelineOptions> = {}) {
 
 /** What an incident claims, without the parts that name how the request reached nginx. */
 function claims(list: Incident[]) {
-  return list.map(({ proof: _proof, evidence, ...rest }) => ({ ...rest, evidence: evidence.map(({ via: _via, ...s }) => s) }));
+  const samples = (evidence: Incident["evidence"]) => evidence.map(({ via: _via, ...s }) => s);
+  return list.map(({ proof: _proof, evidence, findings, ...rest }) => ({ ...rest, evidence: samples(evidence), findings: findings.map((f) => ({ ...f, evidence: samples(f.evidence) })) }));
 }
 
 const trusted: Partial<PipelineOptions> = { clientIp: { from: "forwarded", trustedProxies: ["10.0.0.0/8"] } };

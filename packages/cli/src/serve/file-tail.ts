@@ -71,7 +71,8 @@ export class FileTail implements Source {
   }
 
   status(): SourceStatus {
-    return { kind: "file", name: this.path, state: this.state, linesRead: this.linesRead, lagBytes: Math.max(0, this.size - this.offset), error: this.lastError };
+    const error = this.state === "missing" ? "no such file; it is read once it appears" : this.lastError;
+    return { kind: "file", name: this.path, state: this.state, linesRead: this.linesRead, lagBytes: Math.max(0, this.size - this.offset), error };
   }
 
   async poll(sink: LineSink, nowMs: number): Promise<boolean> {

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FaultProxy, LokiApiTestServer } from "../../../loki-adapter/src/testing/index.js";
 import { quickCooldownPack, runFacts, servedFacts } from "./testing/compare-run.js";
 import { eventually, sleep, spawnServe } from "./testing/spawn-serve.js";
-import { restamp, shiftedDemoLines } from "./testing/shifted-lines.js";
+import { restamp, shiftedDemoLines, stampMs } from "./testing/shifted-lines.js";
 
-const STAMP = /\[(\d{2})\/(\w{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2}) \+0000\]/;
-const tsNs = (line: string) => String(BigInt(Date.parse(STAMP.exec(line)![0].replace(STAMP, "$2 $1 $3 $4:$5:$6 GMT"))) * 1_000_000n);
+const tsNs = (line: string) => String(BigInt(stampMs(line)) * 1_000_000n);
 
 // A loopback Loki test server (the loki-adapter's, answering like Loki 2.4.2) as the only source.
 describe("edgeproof serve polling Loki", () => {

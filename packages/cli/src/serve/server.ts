@@ -1,16 +1,17 @@
-import { mkdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { serve as nodeServe, type ServerType } from "@hono/node-server";
 import type { IncomingMessage } from "node:http";
-import type { PipelineOptions } from "@edgeproof/engine";
 import { pipelineOptions, proxyHint } from "../commands/run.js";
 import { resolveInputs } from "../input/read-sources.js";
-import { k8sHooks } from "../sources/k8s.js";
 import { lokiClient } from "../sources/loki.js";
+import { UsageError } from "../time-arg.js";
 import { Aggregator } from "./aggregator.js";
 import { createApp, type ServerState } from "./api.js";
+import { claimDataDir } from "./data-dir.js";
 import { EventClock } from "./event-clock.js";
 import { EventHub } from "./event-hub.js";
 import { FileCursor, FileTail, type ReadPause } from "./file-tail.js";
+import { K8sRca } from "./k8s-rca.js";
 import { LokiSource } from "./loki-source.js";
 import type { ServeSettings } from "./options.js";
 import type { LineSink, Source } from "./sources.js";
@@ -47,11 +48,14 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
     redactParam: s.redactParam,
   });
   const latenessMs = base.allowedLatenessMs ?? 5_000;
-  const rca = await k8sRca(s, log);
-  mkdirSync(s.dataDir, { recursive: true });
-  const store = new Store(s.dataDir);
+  const features = ["incidents", "incident-detail", "summary", "timeseries", "annotations", "stream"];
+  if (s.loki) features.push("loki");
+  // RCA is a feature once a snapshot is read, not merely because one was named.
+  const rca = await K8sRca.start(s, log, () => features.push("rca"));
+  const claim = claimDataDir(s.dataDir);
+  const store = openStore(s.dataDir, claim);
   const hub = new EventHub();
-  const agg = new Aggregator({ ...base, ...rca.hooks }, store, (e) => hub.publish(e));
+  const agg = new Aggregator({ ...base, ...rca?.hooks }, store, (e) => hub.publish(e));
   const pipeline = agg.pipeline;
 
   const sources: Source[] = [];
@@ -64,7 +68,11 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   const dirs: string[] = [];
   for (const input of s.inputs) {
     if (input === "-") sources.push(new StdinSource(process.stdin));
-    else {
+    else if (!existsSync(input)) {
+      // Not there yet (a log that nginx creates on its first request): followed as `missing` until it appears.
+      log(`${input}: no such file; following it until it appears`);
+      addFile(input);
+    } else {
       for (const f of resolveInputs([input])) addFile(f.name);
       if (isDir(input)) dirs.push(input);
     }
@@ -77,9 +85,6 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
     sources.push(new LokiSource(client, { queries: l.query, hostLabel: l.hostLabel, intervalMs: l.intervalMs, delayMs: 5_000, initialLookbackMs: l.sinceMs, replayMs: 900_000 }, store.getCursor(id)));
   }
 
-  const features = ["incidents", "incident-detail", "summary", "timeseries", "annotations", "stream"];
-  if (rca.hooks) features.push("rca");
-  if (s.loki) features.push("loki");
   const feeds = new Map<Source, { clock: EventClock; sink: LineSink }>();
   const feed = (src: Source) => {
     let f = feeds.get(src);
@@ -90,7 +95,7 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
     return f;
   };
   const state: ServerState = {
-    sources: () => sources.map((x) => ({ ...x.status(), ...feed(x).clock.status(Date.now()) })),
+    sources: () => [...sources.map((x) => ({ ...x.status(), ...feed(x).clock.status(Date.now()) })), ...(rca ? [rca.status()] : [])],
     ready: () => sources.every((x) => x.ready),
     stats: () => pipeline.stats,
     features,
@@ -172,7 +177,7 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   const server = await listen(app.fetch, s.port, s.bind);
   const port = (server.address() as { port: number }).port;
   const host = s.bind.includes(":") ? `[${s.bind}]` : s.bind;
-  log(`data in ${s.dataDir}; sources: ${sources.map((x) => x.id).join(", ") || "none"}${rca.hooks ? `; RCA from ${s.k8sSnapshot ?? "the cluster"}` : ""}${s.token ? "; bearer token required" : ""}`);
+  log(`data in ${s.dataDir}; sources: ${sources.map((x) => x.id).join(", ") || "none"}${rca ? `; RCA from ${rca.name}` : ""}${s.token ? "; bearer token required" : ""}`);
   loop();
 
   return {
@@ -181,11 +186,12 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
     async close() {
       stopped = true;
       clearTimeout(timer);
-      rca.stop();
+      rca?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agg.commit(sources.map((x) => [x.id, x.cursor()]), true);
       for (const src of sources) await src.close();
       await store.close();
+      claim.release();
     },
   };
 }
@@ -197,22 +203,14 @@ function listen(fetch: (req: Request, env?: unknown) => Response | Promise<Respo
   });
 }
 
-type Hooks = Pick<PipelineOptions, "rca" | "hostOfUpstream">;
-
-/** RCA and upstream hosts from a snapshot directory (loaded once) or a live cluster (re-read every k8sRefresh). */
-async function k8sRca(s: ServeSettings, log: Log): Promise<{ hooks: Hooks | undefined; stop(): void }> {
-  const opts = { k8sSnapshot: s.k8sSnapshot, kubeconfig: s.kubeconfig, context: s.context, namespace: s.namespace, latencyP95: s.latencyP95, proxyReadTimeout: s.proxyReadTimeout, proxyConnectTimeout: s.proxyConnectTimeout };
-  let current = await k8sHooks(opts, log);
-  if (!current) return { hooks: undefined, stop() {} };
-  if (!s.kubeconfig && !s.context) return { hooks: current, stop() {} };
-  const timer = setInterval(() => {
-    k8sHooks(opts, log).then(
-      (h) => (current = h ?? current),
-      (err) => log(`kubernetes refresh failed, keeping the previous snapshot: ${(err as Error).message}`),
-    );
-  }, s.k8sRefreshMs);
-  timer.unref();
-  return { hooks: { rca: (input) => current!.rca!(input), hostOfUpstream: (u) => current!.hostOfUpstream!(u) }, stop: () => clearInterval(timer) };
+/** The store in a claimed data dir; what LMDB refuses (a full disk, a foreign file) is one clear message. */
+function openStore(dir: string, claim: { release(): void }): Store {
+  try {
+    return new Store(dir);
+  } catch (err) {
+    claim.release();
+    throw new UsageError(`--data-dir ${dir}: cannot open the store there: ${(err as Error).message}`);
+  }
 }
 
 /** EDGEPROOF_TEST_PAUSE_READ=BYTES:MS: tests stall the file reader mid-backlog (see ReadPause). */

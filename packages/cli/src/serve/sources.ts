@@ -8,7 +8,7 @@ export interface LineSink {
 export type SourceState = "replaying" | "catching-up" | "following" | "missing" | "error" | "done";
 
 export interface SourceStatus {
-  kind: "file" | "stdin" | "loki";
+  kind: "file" | "stdin" | "loki" | "k8s";
   name: string;
   state: SourceState;
   linesRead: number;

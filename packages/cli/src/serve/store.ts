@@ -60,7 +60,8 @@ export class Store {
   private readonly meta: Database<unknown, string>;
 
   constructor(dir: string) {
-    this.root = open({ path: dir, compression: false });
+    // noSubdir: false, or lmdb takes a directory whose name has a dot (`edgeproof.d`) for a database file.
+    this.root = open({ path: dir, compression: false, noSubdir: false });
     this.incidents = this.root.openDB({ name: "incidents" });
     this.byStart = this.root.openDB({ name: "byStart" });
     this.series = this.root.openDB({ name: "series" });

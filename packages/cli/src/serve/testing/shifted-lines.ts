@@ -16,7 +16,8 @@ export function restamp(line: string, ms: number): string {
   return line.replace(STAMP, clfStamp(ms));
 }
 
-function stampMs(line: string): number {
+/** The time of a line, in epoch ms. */
+export function stampMs(line: string): number {
   const m = STAMP.exec(line)!;
   return Date.UTC(Number(m[3]), MONTHS.indexOf(m[2]), Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
 }

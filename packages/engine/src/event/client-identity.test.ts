@@ -62,6 +62,10 @@ describe("client address behind trusted proxies (nginx real_ip_recursive on)", (
     expect(resolve(lb, cf)).toEqual({ clientIp: "198.51.100.77", via: ["10.0.0.5"] });
   });
 
+  it("a list ending with the connecting address itself ($proxy_add_x_forwarded_for, Envoy) does not count it as a hop", () => {
+    expect(resolve(lb, main("10.0.0.5", "1.2.3.4, 203.0.113.9, 10.0.0.5"))).toEqual({ clientIp: "203.0.113.9", via: ["10.0.0.5"] });
+  });
+
   it("refuses a trusted proxy that is not an address or range", () => {
     expect(parseTrustedProxies(["10.0.0.0/8", "lb.internal"])).toEqual({ invalid: "lb.internal" });
   });

@@ -94,7 +94,10 @@ export class ClientResolver {
     if (!chain) return;
     let client = peer;
     let hops = 0;
-    for (let i = chain.addrs.length - 1; i >= 0; i--) {
+    // `$proxy_add_x_forwarded_for` and Envoy end the list with the connecting address itself: not a hop.
+    let end = chain.addrs.length;
+    if (end > 0 && stripPort(chain.addrs[end - 1].trim()) === peer) end--;
+    for (let i = end - 1; i >= 0; i--) {
       const a = stripPort(chain.addrs[i].trim());
       if (!isIp(a)) break;
       client = a;
@@ -105,7 +108,7 @@ export class ClientResolver {
     // Every hop right of the client was trusted: those are the proxies it came through.
     const via: string[] = [];
     const addrs = chain.addrs;
-    for (let i = addrs.length - hops; i < addrs.length; i++) via.push(stripPort(addrs[i].trim()));
+    for (let i = end - hops; i < end; i++) via.push(stripPort(addrs[i].trim()));
     // All entries trusted: nginx takes the left-most one, which is then not a hop of its own.
     if (via[0] === client) via.shift();
     via.push(peer);

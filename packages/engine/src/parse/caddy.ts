@@ -29,6 +29,8 @@ function header(h: JsonObject | undefined, name: string): string | undefined {
  * arrays of values. `status` 0 means Caddy wrote no response (a handler that returned nothing).
  */
 export function caddyJson(o: JsonObject): DraftResult {
+  // --log-format caddy forces this reader on every JSON line; one that is not Caddy's says so.
+  if (!isCaddy(o)) return fail("unknown-format", "not a Caddy access log entry (no logger http.log.access and request object)");
   const ts = timeValue(o.ts);
   if (Number.isNaN(ts)) return fail("bad-timestamp", `ts: ${String(o.ts).slice(0, 40)}`);
   const status = num(o, "status");

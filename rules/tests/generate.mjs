@@ -163,3 +163,18 @@ write("reliability/tests/background-errors/access.log", [
   ...seq(2000, (i) => at(T0 + i * 150, ingress(`100.64.1.${i % 80}`, T0 + i * 150, `/api/items/${i % 50}`, i % 100 === 7 ? 500 : 200))),
   ...seq(10, (i) => at(T0 + i * 20000, ingress("100.64.2.1", T0 + i * 20000, "/report", i < 3 ? 500 : 200, "reports-80", "10.0.3.5:8080"))),
 ]);
+
+// An upstream times out for 30 s: 26 of 39 users' requests get 504, while a scanner sends 10,000 probes to
+// the same upstream in the same 5 minutes (0.26% 5xx over all traffic). Its traffic is counted apart once
+// its security incident is open, so the outage is found.
+write("reliability/tests/outage-behind-scanner/access.log", [
+  ...seq(10_000, (i) => at(T0 + i * 30, ingress("198.51.100.9", T0 + i * 30, `/scan/${i}.php`, 404))),
+  ...seq(39, (i) => at(T0 + 120_000 + i * 750, ingress(`100.64.1.${i}`, T0 + 120_000 + i * 750, `/api/cart/${i}`, i % 3 === 2 ? 200 : 504))),
+]);
+
+// A scanner whose SQL-injection probes the application answers 500, among users who all get 200: its own
+// 5xx (counted apart while its exploit incident is open) are no outage.
+write("reliability/tests/scanner-own-5xx/access.log", [
+  ...seq(200, (i) => at(T0 + i * 500, ingress("198.51.100.10", T0 + i * 500, `/api/items?id=${i}%20union%20select%20password%20from%20users`, 500))),
+  ...seq(40, (i) => at(T0 + i * 2500, ingress(`100.64.2.${i}`, T0 + i * 2500, `/api/items/${i}`, 200))),
+]);

@@ -10,6 +10,7 @@ import { locateRuntimes, REPO } from "./runtime-conformance/conformance.mjs";
 
 const REQUIRED = [
   { bin: "/usr/bin/chromium", pkg: "chromium", why: "Grafana plugin browser test and browser runtime conformance" },
+  { bin: "/usr/bin/prometheus-alertmanager", pkg: "prometheus-alertmanager", why: "alert delivery tests against the real Alertmanager" },
 ];
 const TOOLS = [
   { name: "bun", spec: "bun@1.4.5" },

@@ -3,7 +3,7 @@ import { RulePackError } from "@edgeproof/engine";
 import { runCommand, EXIT } from "./commands/run.js";
 import { registerRuleCommands } from "./commands/rule-commands.js";
 import { UsageError } from "./time-arg.js";
-import { evaluationOptions, k8sOptions, lokiOptions } from "./command-options.js";
+import { alertingOptions, evaluationOptions, k8sOptions, lokiOptions } from "./command-options.js";
 import { tuneGcForStreaming } from "./gc-tuning.js";
 
 const program = new Command()
@@ -54,6 +54,7 @@ const serve = program
   .option("--token-file <file>", "bearer token clients must send (or set EDGEPROOF_TOKEN)")
   .option("--retention <duration>", "how long incidents are kept, in event time (default 7d)")
   .option("--rate-limit <n>", "requests per second per client (default 50)");
+alertingOptions(serve);
 evaluationOptions(serve, false);
 k8sOptions(serve, "read-only Kubernetes snapshot, refreshed every 5 minutes", false);
 lokiOptions(serve, "also poll Loki for access logs", false)

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { z } from "zod";
-import type { RunStats } from "@edgeproof/engine";
+import type { Incident, RunStats } from "@edgeproof/engine";
 import type { EventHub } from "./event-hub.js";
 import { renderMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
@@ -20,6 +20,22 @@ export interface ServerState {
   retentionMs: number;
 }
 
+/**
+ * A layer of serve that adds to the API (alerting, lifecycle, runbooks) without the read-only core knowing
+ * it: its routes, the POST paths it accepts, and what it adds to capabilities, metrics, the OpenAPI paths
+ * and an incident's detail. A layer that is off is not in the list, so nothing of it shows.
+ */
+export interface ApiExtension {
+  /** POST paths it answers; they need the bearer token and a small JSON body. Everything else stays GET-only. */
+  writes?: RegExp;
+  routes?(app: Hono): void;
+  capabilities?(now: number): Record<string, unknown>;
+  metrics?(now: number): string;
+  openapi?(): Record<string, unknown>;
+  /** Fields added to GET /api/incidents/:id (and its proof JSON), and a section for the proof text. */
+  detail?(inc: Incident): { fields: Record<string, unknown>; proofText?: string } | undefined;
+}
+
 export interface ApiDeps {
   store: Store;
   hub: EventHub;
@@ -31,19 +47,23 @@ export interface ApiDeps {
   now: () => number;
   /** Who is asking, for the rate limit (the socket's address on Node). */
   clientId: (c: Context) => string;
+  extensions?: ApiExtension[];
 }
 
 const MAX_URL = 4096;
+/** Largest body a write (a lifecycle transition: who and a note) may carry. */
+const MAX_WRITE_BODY = 16_384;
 const SSE_KEEPALIVE_MS = 15_000;
 /** Points per series a timeseries answer may hold; beyond it the caller must choose a larger step. */
 const MAX_POINTS = 5000;
 
 /**
- * The read-only HTTP API. Runtime-neutral (hono on web-standard Request/Response), so the Node, Bun and
- * Deno entry points share it. No route changes state; every non-GET request is refused.
+ * The HTTP API. Runtime-neutral (hono on web-standard Request/Response), so the Node, Bun and Deno entry
+ * points share it. Read-only unless an extension declares writes; every other non-GET request is refused.
  */
 export function createApp(d: ApiDeps): Hono {
   const app = new Hono();
+  const extensions = d.extensions ?? [];
   const limiter = new RateLimiter(d.rateLimit, d.now);
   const httpCounts = new Map<string, number>();
 
@@ -58,12 +78,16 @@ export function createApp(d: ApiDeps): Hono {
 
   app.use("*", async (c, next) => {
     if (c.req.url.length > MAX_URL) return problem(c, 414, `request URL longer than ${MAX_URL} characters`);
-    if (c.req.method !== "GET" && c.req.method !== "HEAD") {
+    const write = c.req.method === "POST" && extensions.some((e) => e.writes?.test(c.req.path));
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && !write) {
       c.header("Allow", "GET, HEAD");
       return problem(c, 405, "the API is read-only: only GET and HEAD are allowed");
     }
     const length = Number(c.req.header("content-length") ?? 0);
-    if (length > 0 || c.req.header("transfer-encoding")) return problem(c, 413, "requests must not carry a body");
+    if (!write && (length > 0 || c.req.header("transfer-encoding"))) return problem(c, 413, "requests must not carry a body");
+    if (write && (length > MAX_WRITE_BODY || !(length > 0))) return problem(c, length > 0 ? 413 : 400, `a write needs a JSON body of at most ${MAX_WRITE_BODY} bytes`);
+    // Writes need the token on every address, loopback included: a browser tab on this machine is not a responder.
+    if (write && !d.token) return problem(c, 403, "writes need a bearer token configured on the server");
     if (!limiter.take(d.clientId(c))) {
       c.header("Retry-After", "1");
       return problem(c, 429, `rate limit of ${d.rateLimit} requests per second exceeded`);
@@ -84,9 +108,14 @@ export function createApp(d: ApiDeps): Hono {
   });
   app.get("/metrics", (c) => {
     c.header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-    return c.body(renderMetrics({ stats: d.state.stats(), sources: d.state.sources(), store: d.store, hub: d.hub, http: httpCounts, now: d.now() }));
+    const now = d.now();
+    return c.body(renderMetrics({ stats: d.state.stats(), sources: d.state.sources(), store: d.store, hub: d.hub, http: httpCounts, now }) + extensions.map((e) => e.metrics?.(now) ?? "").join(""));
   });
-  app.get("/api/openapi.json", (c) => c.json(openApiDocument(d.version)));
+  app.get("/api/openapi.json", (c) => {
+    const doc = openApiDocument(d.version);
+    for (const e of extensions) Object.assign(doc.paths, e.openapi?.());
+    return c.json(doc);
+  });
 
   app.get("/api/capabilities", (c) =>
     c.json({
@@ -100,6 +129,7 @@ export function createApp(d: ApiDeps): Hono {
       newestEvent: iso(d.store.newestEventMs),
       incidentsStored: d.store.incidentCount,
       auth: d.token !== undefined,
+      ...Object.assign({}, ...extensions.map((e) => e.capabilities?.(d.now()))),
     }),
   );
 
@@ -115,7 +145,10 @@ export function createApp(d: ApiDeps): Hono {
     const inc = d.store.getIncident(c.req.param("id"));
     if (!inc) return problem(c, 404, `no incident with id "${c.req.param("id")}" (it may be older than the retention of ${d.state.retentionMs / DAY_MS} days)`);
     const { proof, ...facts } = inc;
-    return c.json({ incident: inc, proof: { text: proof, json: facts } });
+    const added = extensions.map((e) => e.detail?.(inc)).filter((x) => x !== undefined);
+    const fields = Object.assign({}, ...added.map((x) => x.fields));
+    const text = withSections(proof, added.flatMap((x) => (x.proofText ? [x.proofText] : [])));
+    return c.json({ incident: inc, ...fields, proof: { text, json: { ...facts, ...fields } } });
   });
 
   app.get("/api/summary", (c) => {
@@ -228,6 +261,8 @@ export function createApp(d: ApiDeps): Hono {
     });
   });
 
+  for (const e of extensions) e.routes?.(app);
+
   app.notFound((c) => problem(c, 404, `no such endpoint: ${c.req.path} (see /api/openapi.json)`));
   app.onError((err, c) => problem(c, 500, `internal error: ${err.message}`));
   return app;
@@ -244,8 +279,16 @@ function parseQuery<T extends z.ZodType>(c: Context, schema: T): { ok: true; dat
   return { ok: false, response: c.json({ error: "bad query parameters", details: describeIssues(r.error) }, 400) };
 }
 
-function problem(c: Context, status: 400 | 401 | 404 | 405 | 413 | 414 | 429 | 500 | 503, message: string): Response {
-  return c.json({ error: message }, status);
+/** Sections serve adds (lifecycle, fix preview) go inside the proof block, before its closing rule. */
+function withSections(proof: string, sections: string[]): string {
+  if (!sections.length) return proof;
+  const lines = proof.replace(/\n+$/, "").split("\n");
+  const closing = /^─+$/.test(lines[lines.length - 1] ?? "") ? lines.pop()! : undefined;
+  return [...lines, ...sections.flatMap((s) => ["", s]), ...(closing ? [closing] : [])].join("\n") + (proof.endsWith("\n") ? "\n" : "");
+}
+
+export function problem(c: Context, status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 414 | 429 | 500 | 503, message: string, extra: Record<string, unknown> = {}): Response {
+  return c.json({ error: message, ...extra }, status);
 }
 
 function linkParams(f: ReturnType<typeof toFilter>): Record<string, string> {

@@ -4,6 +4,7 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { parseDuration } from "@edgeproof/engine";
 import { UsageError } from "../time-arg.js";
+import { AlertingConfigFields, resolveAlerting, type AlertingFlags, type AlertingSettings } from "./alerting/settings.js";
 
 const Duration = z.string().refine((s) => parseDuration(s) !== undefined, "expected a duration such as 30s, 5m, 7d");
 
@@ -52,12 +53,13 @@ export const ServeConfig = z
       })
       .strict()
       .optional(),
+    ...AlertingConfigFields,
   })
   .strict();
 export type ServeConfig = z.infer<typeof ServeConfig>;
 
 /** Flags as commander hands them over. */
-export interface ServeFlags {
+export interface ServeFlags extends AlertingFlags {
   port?: string;
   bind?: string;
   dataDir?: string;
@@ -125,6 +127,7 @@ export interface ServeSettings {
     intervalMs: number;
     sinceMs: number;
   };
+  alerting: AlertingSettings;
 }
 
 export const DEFAULT_PORT = 8478;
@@ -188,6 +191,7 @@ export function resolveSettings(inputs: string[], flags: ServeFlags, env: Record
           sinceMs: duration("--loki-since", flags.lokiSince ?? cfg.loki?.since ?? "1h"),
         }
       : undefined,
+    alerting: resolveAlerting(flags, cfg, token !== undefined),
   };
 }
 

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { serve as nodeServe, type ServerType } from "@hono/node-server";
 import type { IncomingMessage } from "node:http";
 import { pipelineOptions, proxyHint } from "../commands/run.js";
+import { defaultRulesDir } from "../rule-packs.js";
 import { resolveInputs } from "../input/read-sources.js";
 import { lokiClient } from "../sources/loki.js";
 import { UsageError } from "../time-arg.js";
@@ -12,6 +13,7 @@ import { EventClock } from "./event-clock.js";
 import { EventHub } from "./event-hub.js";
 import { FileCursor, FileTail, type ReadPause } from "./file-tail.js";
 import { K8sRca } from "./k8s-rca.js";
+import { serveLayers } from "./layers.js";
 import { LokiSource } from "./loki-source.js";
 import type { ServeSettings } from "./options.js";
 import type { LineSink, Source } from "./sources.js";
@@ -55,7 +57,8 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   const claim = claimDataDir(s.dataDir);
   const store = openStore(s.dataDir, claim);
   const hub = new EventHub();
-  const agg = new Aggregator({ ...base, ...rca?.hooks }, store, (e) => hub.publish(e));
+  const layers = serveLayers(s.alerting, store, base.packs, s.rules?.length ? s.rules : [defaultRulesDir()], log);
+  const agg = new Aggregator({ ...base, ...rca?.hooks }, store, (e) => hub.publish(e), layers.onChange);
   const pipeline = agg.pipeline;
 
   const sources: Source[] = [];
@@ -85,6 +88,7 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
     sources.push(new LokiSource(client, { queries: l.query, hostLabel: l.hostLabel, intervalMs: l.intervalMs, delayMs: 5_000, initialLookbackMs: l.sinceMs, replayMs: 900_000 }, store.getCursor(id)));
   }
 
+  features.push(...layers.features);
   const feeds = new Map<Source, { clock: EventClock; sink: LineSink }>();
   const feed = (src: Source) => {
     let f = feeds.get(src);
@@ -110,6 +114,7 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
     rateLimit: s.rateLimit,
     now: () => Date.now(),
     clientId: (c) => (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.socket.remoteAddress ?? "unknown",
+    extensions: layers.extensions,
   });
 
   /**
@@ -179,6 +184,7 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
   const host = s.bind.includes(":") ? `[${s.bind}]` : s.bind;
   log(`data in ${s.dataDir}; sources: ${sources.map((x) => x.id).join(", ") || "none"}${rca ? `; RCA from ${rca.name}` : ""}${s.token ? "; bearer token required" : ""}`);
   loop();
+  layers.start(`http://${host}:${port}`);
 
   return {
     url: `http://${host}:${port}`,
@@ -187,6 +193,7 @@ export async function startServe(s: ServeSettings, log: Log): Promise<RunningSer
       stopped = true;
       clearTimeout(timer);
       rca?.stop();
+      await layers.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agg.commit(sources.map((x) => [x.id, x.cursor()]), true);
       for (const src of sources) await src.close();

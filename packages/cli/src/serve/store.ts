@@ -12,10 +12,11 @@
  *   byStart    [startMs, id] → IndexEntry (the fields the list filters need, so a page scan never decodes proofs)
  *   series     [dim, name, bucketMs] → Counts (per-minute request / 4xx / 5xx counts for /api/timeseries)
  *   meta       "cursor:<source>" → source cursor, "newestEventMs", "maxSpanMs"
+ * plus the databases the alerting and lifecycle layers open through database() (alerts, outbox, lifecycle).
  * Incidents, counters and cursors are written in one transaction per commit, so after a crash the cursors
  * never claim more than the incidents and counters reflect.
  */
-import { open, type Database, type RootDatabase } from "lmdb";
+import { open, type Database, type Key, type RootDatabase } from "lmdb";
 import type { Incident } from "@edgeproof/engine";
 import type { Counts, SeriesDim } from "./counters.js";
 
@@ -66,6 +67,14 @@ export class Store {
     this.byStart = this.root.openDB({ name: "byStart" });
     this.series = this.root.openDB({ name: "series" });
     this.meta = this.root.openDB({ name: "meta" });
+  }
+
+  /**
+   * A named database of a layer around the incidents (alert outbox, lifecycle): its writes inside commit()
+   * land in the same transaction as the incident change that caused them.
+   */
+  database<V, K extends Key = string>(name: string): Database<V, K> {
+    return this.root.openDB({ name });
   }
 
   /** Runs `fn` as one atomic, durable write transaction. */

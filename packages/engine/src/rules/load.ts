@@ -143,6 +143,7 @@ function fromSeed(seed: SeedRule): Rule {
     severity: seed.defaultSeverity,
     escalate: [],
     recommendations: seed.recommendations,
+    ...(seed.runbook !== undefined ? { runbook: seed.runbook } : {}),
   };
 }
 

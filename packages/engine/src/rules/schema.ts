@@ -93,6 +93,12 @@ export const Escalation = z
   })
   .strict();
 
+/** Refused wherever a rule or runbook asks edgeproof to act: it renders manual steps and runs nothing. */
+export const NEVER_EXECUTES = "edgeproof never executes actions: remove it and describe the fix as manual runbook steps";
+const RunbookName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "runbook names are lower-case words joined by '-'");
+// `autoRemediate: false` is accepted so seed rules that spell the default out still load.
+const AutoRemediate = z.literal(false, { error: NEVER_EXECUTES });
+
 export const Rule = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "ids are lower-case words joined by '-'"),
@@ -119,6 +125,9 @@ export const Rule = z
     severity: Severity,
     escalate: z.array(Escalation).default([]),
     recommendations: z.array(z.string()).default([]),
+    /** A runbook of manual steps (serve renders it as a fix preview; nothing runs). */
+    runbook: RunbookName.optional(),
+    autoRemediate: AutoRemediate.optional(),
   })
   .strict();
 export type Rule = z.infer<typeof Rule>;
@@ -152,6 +161,8 @@ export const SeedRule = z
       })
       .strict(),
     recommendations: z.array(z.string()).default([]),
+    runbook: RunbookName.optional(),
+    autoRemediate: AutoRemediate.optional(),
   })
   .strict();
 export type SeedRule = z.infer<typeof SeedRule>;

@@ -43,8 +43,8 @@ export function lokiOptions(c: Command, lokiHelp: string, withDefaults = true): 
     .addOption(withDefault(new Option("--host-label <label>", "Loki stream label holding the host"), withDefaults, "host"));
 }
 
-/** Where serve sends incidents, and the responder workflow around them. */
-export function alertingOptions(c: Command): Command {
+/** Where incidents are sent as alerts (`run` sends what it found once, `serve` keeps them current). */
+export function alertTargetOptions(c: Command): Command {
   const repeat = (v: string, prev: string[] = []) => [...prev, v];
   return c
     .option("--alertmanager <url>", "send incidents to this Alertmanager (API v2); repeatable", repeat)
@@ -53,8 +53,13 @@ export function alertingOptions(c: Command): Command {
     .option("--alertmanager-ca-file <file>", "CA certificate (PEM) to verify --alertmanager over https")
     .option("--webhook <url>", "also POST Alertmanager-style webhook messages here; repeatable", repeat)
     .option("--alert-min-severity <P0..P4>", "least severe incident that becomes an alert (default P2)")
+    .option("--external-url <url>", "base URL of edgeproof serve for proof and runbook links in alerts");
+}
+
+/** serve's alerting beyond the targets: re-sends, escalation and the responder lifecycle. */
+export function alertingOptions(c: Command): Command {
+  return alertTargetOptions(c)
     .option("--alert-resend <duration>", "how often firing alerts are re-sent to Alertmanager (default 1m)")
-    .option("--external-url <url>", "base URL of this server in alert links (default: the listening address)")
     .option("--severity-levels <file>", "severity levels (severity_levels: {P0: {name, response_time, escalation_time, ...}})")
     .option("--lifecycle", "enable POST /api/incidents/:id/ack|investigate|resolve|close (needs a token) and escalation");
 }

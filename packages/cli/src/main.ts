@@ -3,7 +3,7 @@ import { RulePackError } from "@edgeproof/engine";
 import { runCommand, EXIT } from "./commands/run.js";
 import { registerRuleCommands } from "./commands/rule-commands.js";
 import { UsageError } from "./time-arg.js";
-import { alertingOptions, evaluationOptions, k8sOptions, lokiOptions } from "./command-options.js";
+import { alertingOptions, alertTargetOptions, evaluationOptions, k8sOptions, lokiOptions } from "./command-options.js";
 import { tuneGcForStreaming } from "./gc-tuning.js";
 
 const program = new Command()
@@ -23,6 +23,7 @@ const run = program
   .option("--explain <key>", "print each rule's condition timeline for a key, e.g. clientIp=1.2.3.4");
 evaluationOptions(run);
 k8sOptions(run, "take a read-only Kubernetes snapshot for root-cause analysis");
+alertTargetOptions(run);
 lokiOptions(run, "pull access logs from Loki instead of files").action(async (inputs: string[], opts) => {
   process.exitCode = await runCommand(inputs, opts);
 });

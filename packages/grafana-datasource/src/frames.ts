@@ -49,7 +49,7 @@ export function annotationsFrame(refId: string, list: IncidentList): DataFrame {
       { name: "timeEnd", type: FieldType.time, values: rows.map((r) => ms(r.window.end)) },
       { name: "title", type: FieldType.string, values: rows.map((r) => `${r.severity} ${r.title}`) },
       { name: "text", type: FieldType.string, values: rows.map(shortProof) },
-      { name: "tags", type: FieldType.other, values: rows.map((r) => [r.severity, r.kind, r.status]) },
+      { name: "tags", type: FieldType.other, values: rows.map((r) => [r.severity, r.kind, r.status, ...(r.lifecycleState ? [r.lifecycleState] : [])]) },
       { name: "id", type: FieldType.string, values: rows.map((r) => r.id) },
     ],
   });
@@ -62,7 +62,7 @@ export function shortProof(r: IncidentList["items"][number]): string {
   if (m.fiveXx !== undefined) parts.push(`5xx ${m.fiveXx}${m.errorRatio !== undefined ? ` (${(m.errorRatio * 100).toFixed(1)}%)` : ""}`);
   if (r.outcome) parts.push(`outcome ${r.outcome}`);
   const key = Object.entries(r.key).map(([k, v]) => `${k}=${v}`).join(" ");
-  return [`${key}: ${parts.join(" · ")}`, r.rcaSummary].filter(Boolean).join("\n") + `\nid ${r.id}`;
+  return [`${key}: ${parts.join(" · ")}`, r.rcaSummary, r.lifecycleState && `lifecycle ${r.lifecycleState}`].filter(Boolean).join("\n") + `\nid ${r.id}`;
 }
 
 /** The detail view: proof block, evidence, thresholds, RCA and recommendations, one frame each. */
@@ -84,6 +84,7 @@ export function detailFrames(refId: string, d: IncidentDetail): DataFrame[] {
         { name: "title", type: FieldType.string, values: [inc.title] },
         { name: "severity", type: FieldType.string, values: [inc.severity] },
         { name: "status", type: FieldType.string, values: [inc.status] },
+        ...(d.lifecycle ? [{ name: "lifecycle", type: FieldType.string, values: [d.lifecycle.state] }] : []),
       ],
     }),
     createDataFrame({
@@ -140,7 +141,45 @@ export function detailFrames(refId: string, d: IncidentDetail): DataFrame[] {
       ],
     }),
     createDataFrame({ refId, name: "recommendations", fields: [{ name: "recommendation", type: FieldType.string, values: recs }] }),
+    ...serveFrames(refId, d),
   ];
+}
+
+/** What serve adds when its features are on: the audit trail and the manual fix preview (never an action). */
+function serveFrames(refId: string, d: IncidentDetail): DataFrame[] {
+  const out: DataFrame[] = [];
+  const audit = d.lifecycle?.audit;
+  if (audit) {
+    out.push(
+      createDataFrame({
+        refId,
+        name: "lifecycle",
+        fields: [
+          { name: "time", type: FieldType.time, values: audit.map((a) => ms(a.at)) },
+          { name: "by", type: FieldType.string, values: audit.map((a) => a.by) },
+          { name: "from", type: FieldType.string, values: audit.map((a) => a.from ?? "") },
+          { name: "to", type: FieldType.string, values: audit.map((a) => a.to) },
+          { name: "note", type: FieldType.string, values: audit.map((a) => a.note ?? "") },
+        ],
+      }),
+    );
+  }
+  const fix = d.fixPreview;
+  if (fix) {
+    out.push(
+      createDataFrame({
+        refId,
+        name: "fix preview",
+        fields: [
+          { name: "step", type: FieldType.number, values: fix.steps.map((_, i) => i + 1) },
+          { name: "name", type: FieldType.string, values: fix.steps.map((s) => s.name) },
+          { name: "instructions", type: FieldType.string, values: fix.steps.map((s) => s.instructions) },
+          { name: "runbook", type: FieldType.string, values: fix.steps.map(() => `${fix.runbook}: ${fix.title}`) },
+        ],
+      }),
+    );
+  }
+  return out;
 }
 
 /** The "Live incidents (last 24h)" tile: one row of totals, plus counts per kind and severity. */

@@ -26,7 +26,7 @@ export interface EdgeproofQuery extends DataQuery, Filters {
   useDashboardRange?: boolean;
 }
 
-export const DETAIL_PARTS = ["proof", "evidence", "thresholds", "findings", "rca", "recommendations"] as const;
+export const DETAIL_PARTS = ["proof", "evidence", "thresholds", "findings", "rca", "recommendations", "lifecycle", "fix preview"] as const;
 export type DetailPart = (typeof DETAIL_PARTS)[number];
 
 /** Values of a template variable's "All" option: no constraint. */
@@ -75,6 +75,8 @@ export const IncidentSummary = z.object({
     latencyP95: z.optional(z.number()),
   }),
   rcaSummary: z.optional(z.string()),
+  /** Only from a server with the lifecycle feature on. */
+  lifecycleState: z.optional(z.string()),
 });
 export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
@@ -120,6 +122,13 @@ export const IncidentDetail = z.object({
     rca: z.optional(z.object({ summary: z.string(), causes: z.array(RcaFinding), blindSpots: z.array(z.string()) })),
   }),
   proof: z.object({ text: z.string(), json: z.record(z.string(), z.unknown()) }),
+  lifecycle: z.optional(
+    z.object({
+      state: z.string(),
+      audit: z.array(z.object({ at: z.string(), by: z.string(), from: z.nullable(z.string()), to: z.string(), note: z.optional(z.string()) })),
+    }),
+  ),
+  fixPreview: z.optional(z.object({ runbook: z.string(), title: z.string(), steps: z.array(z.object({ name: z.string(), instructions: z.string() })) })),
 });
 export type IncidentDetail = z.infer<typeof IncidentDetail>;
 

@@ -10,8 +10,9 @@ import { renderExplain } from "../output/explain.js";
 import { Progress } from "../output/progress.js";
 import { k8sHooks, type K8sOptions } from "../sources/k8s.js";
 import { lokiClient, pullInto, type LokiOptions } from "../sources/loki.js";
+import type { AlertingFlags } from "../serve/alerting/settings.js";
 
-export interface RunOptions extends K8sOptions, Partial<LokiOptions> {
+export interface RunOptions extends K8sOptions, Partial<LokiOptions>, AlertingFlags {
   rules?: string[];
   format?: "table" | "json" | "ndjson" | "markdown";
   logFormat: string;
@@ -105,6 +106,13 @@ async function finish(pipeline: Pipeline, opts: RunOptions): Promise<number> {
       `${late} of ${pipeline.stats.events} events arrived more than ${opts.lateness} behind newer ones and were not evaluated; ` +
         `if the log is out of order, rerun with a larger --lateness (e.g. --lateness 60s)`,
     );
+  }
+  if (opts.alertmanager?.length || opts.webhook?.length) {
+    // Loaded only when asked for, like serve's dependencies.
+    const { oneShotSinks, sendOnce } = await import("../serve/alerting/one-shot.js");
+    const problems = await sendOnce(incidents, oneShotSinks(opts), opts);
+    for (const p of problems) warn(`alerting: ${p}`);
+    if (problems.length) return EXIT.failure;
   }
   if (opts.failOn && incidents.some((i) => atLeast(i.severity, opts.failOn as Severity))) return EXIT.failOn;
   return EXIT.ok;

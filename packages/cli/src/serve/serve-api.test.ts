@@ -18,9 +18,11 @@ describe("edgeproof serve over the demo fixtures", () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "edgeproof-serve-"));
-    srv = await spawnServe(["fixtures/demo", "--data-dir", dataDir]);
+    // The reference run goes first: once serve is idle for a second its watermark follows the wall clock and
+    // the old fixture's open incidents close, so the checks below must run right after it is ready.
     const out = execFileSync(process.execPath, [CLI, "run", "fixtures/demo/access.log", "--k8s-snapshot", "fixtures/demo/k8s", "--format", "json"], { cwd: REPO, maxBuffer: 64 << 20 });
     expected = JSON.parse(out.toString()).incidents;
+    srv = await spawnServe(["fixtures/demo", "--data-dir", dataDir]);
   });
   afterAll(async () => {
     await srv?.stop();
@@ -75,7 +77,12 @@ describe("edgeproof serve over the demo fixtures", () => {
     const rel = expected.find((i) => i.kind === "reliability" && i.key.upstream)!;
     const { status, body } = await get(`/api/incidents/${rel.id}`);
     expect(status).toBe(200);
-    expect(body.proof.text).toBe(body.incident.proof);
+    // serve adds the manual fix preview of the runbook for the root cause inside the engine's proof block.
+    const rule = /\n─+\n?$/;
+    expect(body.proof.text.startsWith(body.incident.proof.replace(rule, ""))).toBe(true);
+    expect(body.proof.text).toMatch(/\n\nmanual fix preview \(runbook raise-memory-limit: .*; edgeproof runs nothing\)\n {2}1\. /);
+    expect(body.proof.text).toMatch(rule);
+    expect(body.proof.json.fixPreview.runbook).toBe("raise-memory-limit");
     expect(body.proof.text).toContain(rel.id);
     expect(body.proof.json.proof).toBeUndefined();
     expect(body.proof.json.id).toBe(rel.id);

@@ -15,6 +15,9 @@ const TYPES: Array<SelectableValue<QueryType> & { feature: string }> = [
   { label: "Annotations", value: "annotations", feature: "annotations", description: "Incidents as regions on graphs" },
 ];
 
+/** Detail parts that exist only when a server feature is on; the others are always there. */
+const PART_FEATURE: Partial<Record<DetailPart, string>> = { lifecycle: "lifecycle", "fix preview": "runbooks" };
+
 const FILTERS = [
   { key: "kind", label: "Kind", placeholder: "$kind or security" },
   { key: "severity", label: "Severity", placeholder: "$severity or P0,P1" },
@@ -61,7 +64,7 @@ export function QueryEditor({ query, onChange, onRunQuery, datasource }: Props) 
             <Select<DetailPart | "">
               inputId="edgeproof-part"
               width={20}
-              options={[{ label: "all", value: "" }, ...DETAIL_PARTS.map((p) => ({ label: p, value: p }))]}
+              options={[{ label: "all", value: "" }, ...DETAIL_PARTS.filter((p) => !PART_FEATURE[p] || features?.includes(PART_FEATURE[p]!)).map((p) => ({ label: p, value: p }))]}
               value={query.part ?? ""}
               onChange={(v) => set({ part: v.value || undefined }, true)}
             />

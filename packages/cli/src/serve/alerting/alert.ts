@@ -63,8 +63,8 @@ export function proofHeadline(proof: string): string {
 
 export interface AnnotationInput {
   incident: Incident;
-  /** Links point here (--external-url, else the address serve listens on). */
-  externalUrl: string;
+  /** Links point here (--external-url, else the address serve listens on); a one-shot run without it has none. */
+  externalUrl?: string;
   runbook?: string;
   lifecycleState?: string;
   escalated?: string;
@@ -72,13 +72,12 @@ export interface AnnotationInput {
 
 export function incidentAnnotations(a: AnnotationInput, labels: Record<string, string>): Record<string, string> {
   const inc = a.incident;
-  const base = a.externalUrl.replace(/\/+$/, "");
-  const out: Record<string, string> = {
-    summary: inc.title,
-    description: proofHeadline(inc.proof),
-    proof_url: `${base}/api/incidents/${encodeURIComponent(inc.id)}`,
-  };
-  if (a.runbook) out.runbook_url = `${base}/api/incidents/${encodeURIComponent(inc.id)}/runbook`;
+  const out: Record<string, string> = { summary: inc.title, description: proofHeadline(inc.proof) };
+  if (a.externalUrl !== undefined) {
+    const link = `${a.externalUrl.replace(/\/+$/, "")}/api/incidents/${encodeURIComponent(inc.id)}`;
+    out.proof_url = link;
+    if (a.runbook) out.runbook_url = `${link}/runbook`;
+  }
   if (a.lifecycleState) out.lifecycle_state = a.lifecycleState;
   if (a.escalated) out.escalated = a.escalated;
   // The label keeps the severity the incident went out with; a later raise is stated here.

@@ -21,8 +21,8 @@ export function packFiles(paths: string[]): string[] {
   return paths.flatMap((p) => {
     if (!statSync(p).isDirectory()) return [p];
     return readdirSync(p, { withFileTypes: true })
-      // `tests/` folders hold rule-pack tests (expected.yaml, pack overrides), `runbooks/` manual fix steps: not packs.
-      .filter((d) => d.name !== "lists" && d.name !== "tests" && d.name !== "runbooks" && !d.name.startsWith("."))
+      // `tests/` folders hold rule-pack tests (expected.yaml, pack overrides), not packs.
+      .filter((d) => d.name !== "lists" && d.name !== "tests" && !d.name.startsWith("."))
       .sort((a, b) => (a.name < b.name ? -1 : 1))
       .flatMap((d) => (d.isDirectory() ? packFiles([join(p, d.name)]) : PACK_FILE.test(d.name) && !d.name.includes(".test.") ? [join(p, d.name)] : []));
   });

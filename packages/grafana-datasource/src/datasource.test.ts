@@ -65,8 +65,10 @@ describe("edgeproof data source against edgeproof serve", () => {
     const rel = server.items.find((i) => i.key.upstream === "shop-api-80");
     const res = await ds.query({ ...request([{ refId: "D", queryType: "incident", incidentId: "$incident" }], FROM, TO), scopedVars: { incident: { text: rel.id, value: rel.id } } });
     const byName = Object.fromEntries((res.data as DataFrame[]).map((f) => [f.name, f]));
-    expect(Object.keys(byName)).toEqual(["proof", "evidence", "thresholds", "findings", "rca", "recommendations"]);
+    expect(Object.keys(byName)).toEqual(["proof", "evidence", "thresholds", "findings", "rca", "recommendations", "fix preview"]);
     const detail = await api(`/api/incidents/${rel.id}`);
+    expect(col(byName["fix preview"], "name")).toEqual(detail.fixPreview.steps.map((s: any) => s.name));
+    expect(col(byName["fix preview"], "instructions")[0]).toContain("kubectl -n shop describe pod");
     expect(col(byName.proof, "proof")[0]).toBe(detail.proof.text);
     expect(byName.evidence.length).toBe(detail.incident.evidence.length);
     expect(col(byName.evidence, "status")).toEqual(detail.incident.evidence.map((e: any) => e.status));

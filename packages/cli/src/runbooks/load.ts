@@ -12,7 +12,10 @@ import { EVIDENCE_FIELDS, PLACEHOLDER_ROOTS, RCA_FIELDS, Runbook } from "./schem
 const EXECUTION_KEYS = new Set(["action", "actions", "autoRemediate", "command", "exec", "script"]);
 const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
 
-/** `runbooks/` beside each rules path (a pack directory or a pack file's directory). */
+/**
+ * `runbooks/` inside or beside each rules path (a pack directory or a pack file's directory): the default
+ * packs in `rules/` get the repository's `runbooks/`. Kept out of the rules tree, where every YAML is a pack.
+ */
 export function runbookDirs(rulePaths: string[]): string[] {
   const dirs = rulePaths.map((p) => (existsSync(p) && statSync(p).isDirectory() ? p : dirname(p)));
   return [...new Set(dirs.flatMap((d) => [join(d, "runbooks"), join(dirname(d), "runbooks")]))].filter((d) => existsSync(d) && statSync(d).isDirectory());

@@ -52,7 +52,7 @@ describe("runbooks", () => {
   });
 
   it("load the defaults and fill them in from the incident and its RCA", () => {
-    const runbooks = loadRunbooks([`${REPO}rules/runbooks`]);
+    const runbooks = loadRunbooks([`${REPO}runbooks`]);
     expect([...runbooks.keys()].sort()).toEqual(["block-scanner-ingress-nginx", "fix-service-selector", "raise-memory-limit", "rollback-stuck-rollout"]);
     const scanner = { kind: "security", ruleId: "http-probing", pack: { name: "http-security" }, key: { clientIp: "192.0.2.9", host: "shop.example.com" }, evidence: [] } as unknown as Incident;
     const p = renderPreview(runbookFor(scanner, () => undefined, runbooks)!, scanner);

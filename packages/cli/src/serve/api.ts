@@ -34,6 +34,8 @@ export interface ApiExtension {
   openapi?(): Record<string, unknown>;
   /** Fields added to GET /api/incidents/:id (and its proof JSON), and a section for the proof text. */
   detail?(inc: Incident): { fields: Record<string, unknown>; proofText?: string } | undefined;
+  /** Fields added to each item of GET /api/incidents. */
+  summary?(inc: Incident): Record<string, unknown> | undefined;
 }
 
 export interface ApiDeps {
@@ -138,7 +140,8 @@ export function createApp(d: ApiDeps): Hono {
     if (!q.ok) return q.response;
     const f = toFilter(q.data, d.store.newestEventMs, d.now());
     const { items, next } = d.store.listIncidents(f, q.data.limit, q.data.cursor);
-    return c.json({ from: iso(f.from), to: iso(f.to), items: items.map(summarize), nextCursor: next ? encodeCursor(next) : undefined });
+    const item = (inc: Incident) => Object.assign(summarize(inc), ...extensions.map((e) => e.summary?.(inc)));
+    return c.json({ from: iso(f.from), to: iso(f.to), items: items.map(item), nextCursor: next ? encodeCursor(next) : undefined });
   });
 
   app.get("/api/incidents/:id", (c) => {

@@ -47,6 +47,10 @@ export function lifecycleExtension(d: LifecycleDeps): ApiExtension {
       });
     },
     capabilities: () => ({ lifecycle: { states: ["detected", "acknowledged", "investigating", "resolved", "closed"], actions: Action.options } }),
+    summary(inc) {
+      const rec = d.records.get(inc.id);
+      return rec && { lifecycleState: rec.state };
+    },
     detail(inc) {
       const rec = d.records.get(inc.id);
       if (!rec) return undefined;

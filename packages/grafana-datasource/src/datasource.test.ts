@@ -5,13 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DataFrame } from "@grafana/data";
 import { parse as parseYaml } from "yaml";
 import { REPO, spawnServe, type ServeProcess } from "../../cli/src/serve/testing/spawn-serve";
-import { makeDataSource, request, useVariables } from "../test/grafana-env";
+import { col, FROM, makeDataSource, request, TO, useVariables } from "../test/grafana-env";
 import { VARIABLE_QUERIES, type DataSource } from "./datasource";
 import { DASHBOARD_UID, DETAIL_PARTS, QUERY_TYPES, type EdgeproofQuery } from "./types";
 
-const FROM = "2026-11-20T09:00:00Z";
-const TO = "2026-11-20T11:00:00Z";
-const col = (f: DataFrame, name: string) => f.fields.find((x) => x.name === name)!.values as unknown[];
 
 // The plugin against a real `edgeproof serve` over the demo fixtures: Grafana's proxy is the only stand-in.
 describe("edgeproof data source against edgeproof serve", () => {

@@ -6,18 +6,15 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DataFrame } from "@grafana/data";
 import { spawnServe, type ServeProcess } from "../../cli/src/serve/testing/spawn-serve";
-import { makeDataSource, request, useVariables } from "../test/grafana-env";
+import { col, FROM, makeDataSource, request, TO, useVariables } from "../test/grafana-env";
 
-const FROM = "2026-11-20T09:00:00Z";
-const TO = "2026-11-20T11:00:00Z";
 const TOKEN = "lifecycle-frames-token";
-const col = (f: DataFrame, name: string) => f.fields.find((x) => x.name === name)!.values as unknown[];
 
 describe("lifecycle in the Grafana data source", () => {
   let srv: ServeProcess;
   let dir: string;
   const call = async (path: string, body?: unknown) =>
-    (await fetch(srv.url + path, { method: body ? "POST" : "GET", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body && JSON.stringify(body) })).json() as Promise<any>;
+    (await fetch(srv.url + path, { method: body ? "POST" : "GET", headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<any>;
 
   beforeAll(async () => {
     useVariables({});

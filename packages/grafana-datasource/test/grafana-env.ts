@@ -1,10 +1,15 @@
-import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings, type ScopedVars } from "@grafana/data";
+import { dateTime, type DataFrame, type DataQueryRequest, type DataSourceInstanceSettings, type ScopedVars } from "@grafana/data";
 import { setBackendSrv, setTemplateSrv, type TemplateSrv } from "@grafana/runtime";
 import { DataSource } from "../src/datasource";
 import type { EdgeproofOptions, EdgeproofQuery } from "../src/types";
 import { proxyBackendSrv } from "./fetch-backend-srv";
 
 export const PROXY = "/api/datasources/proxy/uid/edgeproof-test";
+
+/** The demo fixture's time range, and a frame column by field name. */
+export const FROM = "2026-11-20T09:00:00Z";
+export const TO = "2026-11-20T11:00:00Z";
+export const col = (f: DataFrame, name: string) => f.fields.find((x) => x.name === name)!.values as unknown[];
 
 /** Dashboard variables as Grafana's TemplateSrv would hold them; multi-value ones join with commas for `csv`. */
 export function useVariables(vars: Record<string, string | string[]>): void {

@@ -60,6 +60,7 @@ function placeholderValues(inc: Incident): (expr: string) => string | undefined 
     container,
     node: ofKind("Node")?.name,
     service: ofKind("Service")?.name ?? rca?.service?.name,
+    deployment: ofKind("Deployment")?.name,
     path: inc.evidence[0]?.path,
   };
   return (expr) => {

@@ -3,16 +3,16 @@
  * renders them as a fix preview and never runs anything, so the schema has no way to say "run this".
  */
 import { z } from "zod";
-import { IncidentKind } from "@edgeproof/engine";
+import { IncidentKind, RcaCause } from "@edgeproof/engine";
 
 /** Where a placeholder may look: the incident itself, its RCA, and the Kubernetes evidence behind it. */
 export const PLACEHOLDER_ROOTS = {
   incident: "any incident field, e.g. incident.key.host, incident.key.clientIp, incident.id, incident.window.start",
   rca: "rca.service, rca.namespace, rca.port, rca.cause, rca.summary, rca.commands (the kubectl commands the RCA built)",
-  evidence: "evidence.pod, evidence.container, evidence.node, evidence.service, evidence.path (first sample request path)",
+  evidence: "evidence.pod, evidence.container, evidence.node, evidence.service, evidence.deployment, evidence.path (first sample request path)",
 } as const;
 export const RCA_FIELDS = ["service", "namespace", "port", "cause", "summary", "commands"] as const;
-export const EVIDENCE_FIELDS = ["pod", "container", "node", "service", "path"] as const;
+export const EVIDENCE_FIELDS = ["pod", "container", "node", "service", "deployment", "path"] as const;
 
 export const RunbookStep = z
   .object({
@@ -36,7 +36,7 @@ export const Runbook = z
     appliesTo: z
       .object({
         kind: z.array(IncidentKind).optional(),
-        rcaCause: z.array(z.string().regex(/^[a-z0-9-]+$/)).optional(),
+        rcaCause: z.array(RcaCause).optional(),
       })
       .strict()
       .optional(),

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLI, REPO, eventually } from "../testing/spawn-serve.js";
-import { alertmanager, freePort, haveAlertmanager, probeLines, simpleConfig, startReceiver } from "./testing/alertmanager.js";
+import { freePort, haveAlertmanager, probeLines, receiverBehindAlertmanager, simpleConfig } from "./testing/alertmanager.js";
 
 function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -26,11 +26,7 @@ describe.skipIf(!haveAlertmanager)("edgeproof run --alertmanager", () => {
   const args = (url: string) => [log, "--rules", "fixtures/alerting/rules", "--host", "shop.test", "--format", "json", "--alertmanager", url, "--external-url", "https://edgeproof.example.com"];
 
   it("sends the incidents at or above the minimum severity, firing", async () => {
-    const rec = await startReceiver();
-    stops.push(rec.close);
-    const am = await alertmanager(simpleConfig(rec.url));
-    stops.push(am.stop);
-    await am.start();
+    const { rec, am } = await receiverBehindAlertmanager((url) => simpleConfig(url), stops);
     const r = await run(args(am.url));
     expect(r).toEqual({ code: 0, stderr: "" });
     const n = await eventually(async () => rec.got[0], 10_000, "a notification");

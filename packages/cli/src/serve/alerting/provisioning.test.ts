@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
 import { eventually, REPO } from "../testing/spawn-serve.js";
-import { alertmanager, AMTOOL, haveAlertmanager, startReceiver, type Notification } from "./testing/alertmanager.js";
+import { AMTOOL, haveAlertmanager, receiverBehindAlertmanager, type Notification } from "./testing/alertmanager.js";
 import { served, type Served } from "./testing/harness.js";
 
 const EXAMPLE = `${REPO}provisioning/alertmanager/alertmanager.yml`;
@@ -47,11 +47,7 @@ describe.skipIf(!haveAlertmanager)("the example Alertmanager configuration", () 
   });
 
   it("routes P0 → paging, P1 → paging + chat, P2 → chat grouped by severity, P3 → chat-alerts, escalations → the second tier", async () => {
-    const rec = await startReceiver();
-    stops.push(rec.close);
-    const am = await alertmanager(forTest(rec.url));
-    stops.push(am.stop);
-    await am.start();
+    const { rec, am } = await receiverBehindAlertmanager(forTest, stops);
     const dir = mkdtempSync(join(tmpdir(), "edgeproof-prov-"));
     writeFileSync(join(dir, "levels.yaml"), "severity_levels:\n  P0: {name: Critical, escalation_time: 2s}\n");
     const s: Served = served(["--alertmanager", am.url, "--alert-resend", "1s", "--alert-min-severity", "P3", "--lifecycle", "--severity-levels", join(dir, "levels.yaml")], dir);

@@ -102,6 +102,16 @@ export async function alertmanager(configYaml: string, port?: number): Promise<A
   };
 }
 
+/** A recording receiver behind a started Alertmanager whose config routes to it; both stop via `stops`. */
+export async function receiverBehindAlertmanager(config: (receiverUrl: string) => string, stops: Array<() => Promise<unknown>>) {
+  const rec = await startReceiver();
+  stops.push(rec.close);
+  const am = await alertmanager(config(rec.url));
+  stops.push(am.stop);
+  await am.start();
+  return { rec, am };
+}
+
 /** A route tree for tests: everything to one webhook, grouped per incident (and escalation), quickly. */
 export function simpleConfig(receiverUrl: string, groupBy = ["incident_id", "escalation"]): string {
   return `route:

@@ -32,7 +32,7 @@ export class Aggregator {
     private readonly store: Store,
     private readonly emit: (e: IncidentEvent) => void,
     /** Layers around the incidents (lifecycle, alert outbox) write here, inside the same transaction. */
-    private readonly onChange?: (inc: Incident, type: ChangeType) => void,
+    private readonly onChange?: (inc: Incident) => void,
   ) {
     // Closed incidents go to the store through drainChanges(); the engine keeps only what is open.
     this.pipeline = new Pipeline({ ...options, retainClosed: false, changes: true, onEvent: (e) => this.count(e) });
@@ -89,7 +89,7 @@ export class Aggregator {
         const type = this.store.upsertIncident(inc);
         if (type === "unchanged") continue;
         events.push({ type, incident: inc });
-        this.onChange?.(inc, type);
+        this.onChange?.(inc);
       }
       for (const { dim, name, bucket, c } of counts) this.store.addCounts(dim, name, bucket, c);
       for (const [name, cursor] of cursors) if (cursor !== undefined) this.store.putCursor(name, cursor);

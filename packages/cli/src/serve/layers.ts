@@ -5,7 +5,6 @@
  */
 import type { Incident, RulePackDoc } from "@edgeproof/engine";
 import type { ApiExtension } from "./api.js";
-import type { ChangeType } from "./aggregator.js";
 import { Delivery } from "./alerting/delivery.js";
 import { alertingExtension } from "./alerting/extension.js";
 import { Notifier } from "./alerting/notifier.js";
@@ -25,8 +24,8 @@ const ESCALATION_CHECK_MS = 1_000;
 export interface Layers {
   extensions: ApiExtension[];
   features: string[];
-  /** Inside the commit that changed the incident. */
-  onChange(inc: Incident, type: ChangeType): void;
+  /** Inside the commit that changed the incident (opened, grew or closed). */
+  onChange(inc: Incident): void;
   /** Starts re-sends, escalation checks and delivery; `externalUrl` is known once the server listens. */
   start(listeningUrl: string): void;
   stop(): Promise<void>;
@@ -66,10 +65,10 @@ export function serveLayers(a: AlertingSettings, store: Store, packs: RulePackDo
   return {
     extensions,
     features,
-    onChange(inc, type) {
+    onChange(inc) {
       const now = Date.now();
-      lifecycle?.onIncident(inc, type, now);
-      notifier?.onIncident(inc, type, now);
+      lifecycle?.onIncident(inc, now);
+      notifier?.onIncident(inc, now);
     },
     start(listeningUrl) {
       externalUrl = a.externalUrl ?? listeningUrl;

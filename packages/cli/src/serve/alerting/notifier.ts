@@ -5,7 +5,7 @@
  */
 import type { Database } from "lmdb";
 import { atLeast, type Incident, type Severity } from "@edgeproof/engine";
-import type { Store, UpsertResult } from "../store.js";
+import type { Store } from "../store.js";
 import { done, unacknowledged } from "../lifecycle/states.js";
 import type { LifecycleRecord, LifecycleRecords } from "../lifecycle/records.js";
 import { escalationLabels, incidentAnnotations, incidentLabels, type PostableAlert } from "./alert.js";
@@ -54,7 +54,7 @@ export class Notifier {
   }
 
   /** An incident the engine opened, grew or closed. Inside store.commit(). */
-  onIncident(inc: Incident, type: Exclude<UpsertResult, "unchanged">, now: number): void {
+  onIncident(inc: Incident, now: number): void {
     const lc = this.o.lifecycle?.get(inc.id);
     let rec = this.alerts.get(inc.id);
     let notable = false;
@@ -63,12 +63,13 @@ export class Notifier {
       rec = { labels: incidentLabels(inc), startsAt: iso(Math.min(Date.parse(inc.window.start), now)) };
       notable = true;
     }
-    if (type === "closed" && rec.endsAt === undefined) {
+    // By status, not change type: a replay may replace a stored incident by its closed form as an update.
+    if (inc.status === "closed" && rec.endsAt === undefined) {
       // Event time can be ahead of this clock; an end in the future would keep the alert firing.
       const endsAt = iso(Math.max(Date.parse(rec.startsAt), Math.min(Date.parse(inc.window.end), now)));
       rec = { ...rec, endsAt, escalation: rec.escalation && { ...rec.escalation, endsAt: rec.escalation.endsAt ?? iso(now) } };
       notable = true;
-    } else if (type !== "closed" && rec.endsAt !== undefined && inc.status === "open" && lc && !done(lc.state)) {
+    } else if (inc.status === "open" && rec.endsAt !== undefined && lc && !done(lc.state)) {
       // Responders resolved it but the detection went on (the lifecycle says so): the same alert fires again.
       rec = { labels: rec.labels, startsAt: iso(now) };
       notable = true;

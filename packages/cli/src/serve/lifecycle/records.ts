@@ -4,7 +4,7 @@
  */
 import type { Database } from "lmdb";
 import type { Incident } from "@edgeproof/engine";
-import type { Store, UpsertResult } from "../store.js";
+import type { Store } from "../store.js";
 import { allowedActions, done, targetOf, type Action, type AuditEntry, type LifecycleState } from "./states.js";
 
 export interface LifecycleRecord {
@@ -35,14 +35,14 @@ export class LifecycleRecords {
    * Follows an incident change from the engine: a new incident starts `detected`; one that responders
    * resolved but whose detection went on is `detected` again, with the reason in the trail. Inside commit().
    */
-  onIncident(inc: Incident, type: Exclude<UpsertResult, "unchanged">, now: number): LifecycleRecord {
+  onIncident(inc: Incident, now: number): LifecycleRecord {
     const prev = this.db.get(inc.id);
     if (!prev) {
       const rec: LifecycleRecord = { state: "detected", detectedAt: now, audit: [{ at: iso(now), by: SYSTEM, from: null, to: "detected", note: `${inc.ruleId} fired` }] };
       this.db.putSync(inc.id, rec);
       return rec;
     }
-    if (done(prev.state) && prev.resolvedWindowEnd !== undefined && type !== "closed" && inc.window.end > prev.resolvedWindowEnd) {
+    if (done(prev.state) && prev.resolvedWindowEnd !== undefined && inc.status === "open" && inc.window.end > prev.resolvedWindowEnd) {
       const note = `detected again after it was ${prev.state}: the window now ends ${inc.window.end} (was ${prev.resolvedWindowEnd}), ${inc.metrics.requests} requests`;
       const rec: LifecycleRecord = { ...prev, state: "detected", detectedAt: now, resolvedWindowEnd: undefined, audit: [...prev.audit, { at: iso(now), by: SYSTEM, from: prev.state, to: "detected", note }] };
       this.db.putSync(inc.id, rec);

@@ -18,8 +18,8 @@ describe("edgeproof serve over the demo fixtures", () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "edgeproof-serve-"));
-    // The reference run goes first: once serve is idle for a second its watermark follows the wall clock and
-    // the old fixture's open incidents close, so the checks below must run right after it is ready.
+    // The reference run goes first: once serve has been idle a while its watermark moves on and the old
+    // fixture's open incidents close, so the checks below must run right after it is ready.
     const out = execFileSync(process.execPath, [CLI, "run", "fixtures/demo/access.log", "--k8s-snapshot", "fixtures/demo/k8s", "--format", "json"], { cwd: REPO, maxBuffer: 64 << 20 });
     expected = JSON.parse(out.toString()).incidents;
     srv = await spawnServe(["fixtures/demo", "--data-dir", dataDir]);

@@ -52,6 +52,9 @@ interface KeyState {
    * already accounts for it (see RuleEvaluator.risesOnly).
    */
   settled: boolean;
+  /** For share rules: the key's field values, and the next key with the same first value (see addOther). */
+  parts?: string[];
+  sameFirst?: KeyState;
 }
 
 /** The closest a key came while the rule never fired for it, before it is rendered as a NearMiss. */
@@ -103,8 +106,8 @@ export class RuleEvaluator {
    * without building their key.
    */
   private readonly openFirst = new Map<string, number>();
-  /** Keys by the value of the first groupBy field, for rules with a share condition (see onEvent). */
-  private readonly liveFirst = new Map<string, number>();
+  /** For rules with a share condition: keys by the value of their first groupBy field (see addOther). */
+  private readonly liveFirst = new Map<string, KeyState>();
   private readonly answered: AnsweredPaths | undefined;
   private readonly firstBit: number;
   /**
@@ -154,16 +157,12 @@ export class RuleEvaluator {
     const c = this.compiled;
     let counted = !(this.scannerApart && openMask & OPEN_BIT.scanner) && passesGates(c, ev) && c.match(ev);
     if (this.answered) counted = this.answered.judge(ev, counted);
-    // Traffic a share condition divides by matters only to a key whose window holds events.
-    let other = false;
     if (!counted) {
-      const openHere = this.open > 0 && (openMask & this.firstBit) !== 0;
-      const shareHere = c.shareOf !== undefined && this.liveFirst.size > 0;
-      if (!openHere && !shareHere) return false;
+      // Traffic a share condition divides by matters only to a key whose window holds events.
+      if (c.shareOf !== undefined && this.liveFirst.size > 0 && this.addOther(ev)) return false;
+      if (this.open === 0 || (openMask & this.firstBit) === 0) return false;
       const first = groupFieldText(ev, c.rule.groupBy[0]);
-      if (first === undefined) return false;
-      other = shareHere && this.liveFirst.has(first) && c.shareOf!(ev);
-      if (!other && !(openHere && this.openFirst.has(first))) return false;
+      if (first === undefined || !this.openFirst.has(first)) return false;
     }
     const keyText = groupKeyCached(ev, this.shape, this.compiled.rule.groupBy);
     if (keyText === undefined) return counted;
@@ -173,20 +172,57 @@ export class RuleEvaluator {
       st = { key: ownCopy(keyText), win: new KeyWindow(this.compiled, this.lean), settled: false };
       if (this.traceKey?.(this.keyOf(ev))) st.trace = [];
       this.states.set(st.key, st);
-      if (this.compiled.shareOf) bump(this.liveFirst, groupFieldText(ev, this.compiled.rule.groupBy[0])!, 1);
+      if (this.compiled.shareOf) this.linkShare(st);
     }
     this.lastKey = st.key;
     this.lastState = st;
     const t = ev.e.ts;
     this.catchUp(st, t);
     if (counted) st.win.add(ev);
-    else if (other) st.win.addOther();
     if (st.inc) st.inc.acc.add(ev, counted);
     if (counted) {
       const inert = st.settled && this.risesOnly !== undefined && classOf(ev.e.status) !== this.risesOnly && !st.trace;
       if (!inert) this.evaluate(st, t, ev);
     } else st.trace?.push({ time: t, trigger: "event", line: ev.e.source.line, counted: false, conditions: [], holds: false, state: st.inc ? "open" : "idle" });
     return counted;
+  }
+
+  /**
+   * Counts an event of a share condition's other traffic into its key's window, if the key has one; true when
+   * it did (and took care of the key's open incident). The key is found through its first field and compared
+   * field by field, without building its text: most requests are other traffic, and nearly all of them belong
+   * to no key of this rule.
+   */
+  private addOther(ev: ObservedEvent): boolean {
+    const groupBy = this.compiled.rule.groupBy;
+    const first = groupFieldText(ev, groupBy[0]);
+    let st = first === undefined ? undefined : this.liveFirst.get(first);
+    while (st && !sameKey(st.parts!, ev, groupBy)) st = st.sameFirst;
+    if (!st || !this.compiled.shareOf!(ev)) return false;
+    const t = ev.e.ts;
+    this.catchUp(st, t);
+    st.win.addOther();
+    if (st.inc) st.inc.acc.add(ev, false);
+    st.trace?.push({ time: t, trigger: "event", line: ev.e.source.line, counted: false, conditions: [], holds: false, state: st.inc ? "open" : "idle" });
+    return true;
+  }
+
+  private linkShare(st: KeyState): void {
+    st.parts = st.key.split("\u0000");
+    st.sameFirst = this.liveFirst.get(st.parts[0]);
+    this.liveFirst.set(st.parts[0], st);
+  }
+
+  private unlinkShare(st: KeyState): void {
+    const first = st.parts![0];
+    let s = this.liveFirst.get(first);
+    if (s === st) {
+      if (st.sameFirst) this.liveFirst.set(first, st.sameFirst);
+      else this.liveFirst.delete(first);
+      return;
+    }
+    while (s && s.sameFirst !== st) s = s.sameFirst;
+    if (s) s.sameFirst = st.sameFirst;
   }
 
   /** Processes the passage of event time up to `now` for every key, and forgets keys that went quiet. */
@@ -228,7 +264,7 @@ export class RuleEvaluator {
     this.offerMiss(st);
     if (st.trace) this.forgottenTraces.push({ key: st.key, steps: st.trace, nearMiss: this.renderMiss(st.key, st.best) });
     this.states.delete(st.key);
-    if (this.compiled.shareOf) bump(this.liveFirst, this.keyOfText(st.key)[this.compiled.rule.groupBy[0]], -1);
+    if (this.compiled.shareOf) this.unlinkShare(st);
     if (this.lastState === st) this.lastKey = this.lastState = undefined;
   }
 
@@ -387,10 +423,9 @@ export function thresholdChecks(d: IncidentDraft): ThresholdCheck[] {
   }));
 }
 
-function bump(counts: Map<string, number>, k: string, by: 1 | -1): void {
-  const n = (counts.get(k) ?? 0) + by;
-  if (n > 0) counts.set(k, n);
-  else counts.delete(k);
+function sameKey(parts: string[], ev: ObservedEvent, groupBy: ReadonlyArray<"clientIp" | "host" | "upstream">): boolean {
+  for (let i = 1; i < groupBy.length; i++) if (groupFieldText(ev, groupBy[i]) !== parts[i]) return false;
+  return true;
 }
 
 function round(x: number): number {

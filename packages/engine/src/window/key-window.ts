@@ -41,14 +41,12 @@ export class KeyWindow {
   private readonly statusClass = [0, 0, 0, 0, 0, 0];
   /**
    * For a share condition: the key's other traffic (events passing its `of` but not the rule's match) that
-   * arrived after the oldest event still in the window, in the pipeline's order. Kept as runs of the number of
-   * events added before each arrived (`added` then), so expiring the oldest event drops exactly the others
-   * that preceded the new oldest, and a share is one division.
+   * arrived after the oldest event still in the window, in the pipeline's order, as pairs (events added before
+   * it arrived, how many arrived then) from otherHead on. Expiring the oldest event drops exactly the others
+   * that preceded the new oldest. A plain array, made on first use: most keys hold one or two pairs.
    */
-  private otherAfter = new Float64Array(0);
-  private otherRun = new Int32Array(0);
+  private otherRuns: number[] | undefined;
   private otherHead = 0;
-  private otherTail = 0;
   private others = 0;
 
   constructor(
@@ -114,35 +112,29 @@ export class KeyWindow {
     if (c >= 1 && c <= 5) this.statusClass[c]++;
   }
 
-  /** Counts a request of the key's other traffic; only while the window holds events (see otherAfter). */
+  /** Counts a request of the key's other traffic; only while the window holds events (see otherRuns). */
   addOther(): void {
     if (this.size === 0) return;
     this.others++;
-    const last = this.otherTail - 1;
-    if (last >= this.otherHead && this.otherAfter[last] === this.added) {
-      this.otherRun[last]++;
-      return;
-    }
-    if (this.otherTail === this.otherAfter.length) {
-      const live = this.otherTail - this.otherHead;
-      if (live > 0 && live * 2 <= this.otherAfter.length) {
-        this.otherAfter.copyWithin(0, this.otherHead, this.otherTail);
-        this.otherRun.copyWithin(0, this.otherHead, this.otherTail);
-      } else {
-        this.otherAfter = grown(this.otherAfter.length ? this.otherAfter : new Float64Array(2), this.otherHead, this.otherTail);
-        this.otherRun = grown(this.otherRun.length ? this.otherRun : new Int32Array(2), this.otherHead, this.otherTail);
-      }
-      this.otherHead = 0;
-      this.otherTail = live;
-    }
-    this.otherAfter[this.otherTail] = this.added;
-    this.otherRun[this.otherTail++] = 1;
+    const runs = (this.otherRuns ??= []);
+    if (runs.length > this.otherHead && runs[runs.length - 2] === this.added) runs[runs.length - 1]++;
+    else runs.push(this.added, 1);
   }
 
   /** Drops the other traffic that arrived before the oldest event left (all of it once the window is empty). */
   private expireOthers(): void {
-    while (this.otherHead < this.otherTail && this.otherAfter[this.otherHead] <= this.expiredCum) this.others -= this.otherRun[this.otherHead++];
-    if (this.otherHead === this.otherTail) this.otherHead = this.otherTail = 0;
+    const runs = this.otherRuns!;
+    while (this.otherHead < runs.length && runs[this.otherHead] <= this.expiredCum) {
+      this.others -= runs[this.otherHead + 1];
+      this.otherHead += 2;
+    }
+    if (this.otherHead === runs.length) {
+      runs.length = 0;
+      this.otherHead = 0;
+    } else if (this.otherHead > 32 && this.otherHead * 2 > runs.length) {
+      this.otherRuns = runs.slice(this.otherHead);
+      this.otherHead = 0;
+    }
   }
 
   /** Removes events with ts ≤ cutoff. */

@@ -1,6 +1,17 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+
 export default defineConfig({
+  // The engine's package exports point at its built files (what a consumer installs); tests run its source, as
+  // tsconfig.json's paths do for tsc, tsx and the CLI's bundler.
+  resolve: {
+    alias: [
+      { find: /^@edgeproof\/engine$/, replacement: here("./packages/engine/src/index.ts") },
+      { find: /^@edgeproof\/engine\/node$/, replacement: here("./packages/engine/node/index.ts") },
+    ],
+  },
   test: {
     projects: [
       {
@@ -8,7 +19,7 @@ export default defineConfig({
         test: {
           name: "node",
           environment: "node",
-          include: ["packages/{engine,loki-adapter,k8s-adapter,cli}/src/**/*.test.ts", "rules/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"],
+          include: ["packages/{engine,loki-adapter,k8s-adapter,cli}/src/**/*.test.ts", "packages/engine/{node,packs}/**/*.test.ts", "rules/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"],
         },
       },
       "packages/*/vitest.config.ts",

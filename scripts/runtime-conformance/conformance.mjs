@@ -62,9 +62,10 @@ function onPath(name) {
   return undefined;
 }
 
-function run(cmd, args, env = {}) {
+/** Runs a command to its end (killed after RUN_TIMEOUT_MS); resolves with its exit and output, never rejects. */
+export function run(cmd, args, env = {}, cwd = REPO) {
   return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     const out = [];
     const err = [];
     const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
@@ -90,11 +91,21 @@ async function runCli(name, bin, inputFile) {
   return r.stdout;
 }
 
-const TYPES = { ".html": "text/html", ".mjs": "text/javascript", ".js": "text/javascript", ".map": "application/json" };
+const TYPES = { ".html": "text/html", ".mjs": "text/javascript", ".js": "text/javascript", ".map": "application/json", ".json": "application/json" };
 
 /** Serves only the page, the harness and the engine bundle; the page POSTs its result back. */
-async function runBrowser(bin, input) {
-  const served = [HERE, join(REPO, "packages/engine/dist")];
+function runBrowser(bin, input) {
+  return runPage(bin, { root: REPO, served: [HERE, join(REPO, "packages/engine/dist")], page: "/scripts/runtime-conformance/browser.html", extra: { "/__input.json": JSON.stringify(input) } });
+}
+
+/**
+ * Opens `page` in headless Chromium from a loopback server of the files under `served` (paths below `root`),
+ * plus `extra` (URL path → body); the page POSTs its result to `/__result` (or its error to `/__error`).
+ * @param {string} bin
+ * @param {{ root: string, served: string[], page: string, extra?: Record<string, string> }} site
+ * @returns {Promise<string>} the posted result
+ */
+export async function runPage(bin, { root, served, page, extra = {} }) {
   let settle;
   const result = new Promise((res, rej) => (settle = { res, rej }));
   const server = createServer((req, res) => {
@@ -110,14 +121,14 @@ async function runBrowser(bin, input) {
       });
       return;
     }
-    if (url.pathname === "/__input.json") return void res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(input));
-    const file = resolve(REPO, `.${decodeURIComponent(url.pathname)}`);
+    if (Object.hasOwn(extra, url.pathname)) return void res.writeHead(200, { "content-type": TYPES[extname(url.pathname)] ?? "application/octet-stream" }).end(extra[url.pathname]);
+    const file = resolve(root, `.${decodeURIComponent(url.pathname)}`);
     if (!served.some((d) => file.startsWith(d + sep)) || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
     res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(readFileSync(file));
   });
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const profile = mkdtempSync(join(tmpdir(), "edgeproof-chromium-"));
-  const url = `http://127.0.0.1:${server.address().port}/scripts/runtime-conformance/browser.html`;
+  const url = `http://127.0.0.1:${server.address().port}${page}`;
   const flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
   // Its own process group, so the browser's helper processes end with it.
   const child = spawn(bin, [...flags, `--user-data-dir=${profile}`, url], { stdio: ["ignore", "ignore", "pipe"], detached: true });

@@ -43,3 +43,5 @@ export {
   type RegexDiagnostics,
   type PackRegex,
 } from "./rules/regex-safety.js";
+export { createEngine, type Engine, type EngineOptions, type EngineEvent, type IncidentListener, type RcaHook } from "./api/create-engine.js";
+export { kubernetesRca, type KubernetesRca } from "./api/kubernetes-rca.js";

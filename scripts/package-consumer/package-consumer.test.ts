@@ -69,7 +69,7 @@ beforeAll(async () => {
   const runtimes: Array<[string, string | undefined, () => Promise<Run>]> = [
     ["node", bins.node, () => run(bins.node, ["incidents.mjs", ...args], env, project)],
     ["bun", bins.bun, () => run(bins.bun, ["incidents.mjs", ...args], env, project)],
-    ["deno", bins.deno, () => run(bins.deno, ["run", "--no-prompt", "--no-lock", `--allow-read=${project}`, "--allow-env", "incidents.deno.mjs", ...args], env, project)],
+    ["deno", bins.deno, () => run(bins.deno, ["run", "--no-prompt", "--no-lock", `--allow-read=${project}`, "incidents.deno.mjs", ...args], env, project)],
   ];
   await Promise.all([
     ...runtimes.map(async ([name, bin, go]) => (outputs[name] = bin ? await timed(name, go) : "missing")),

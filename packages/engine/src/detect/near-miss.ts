@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+/** For one rule, the closest a key came to firing without firing, and each condition's observed value. */
 export const NearMiss = z.object({
   ruleId: z.string(),
   pack: z.string(),
@@ -31,6 +32,7 @@ export class NearMissBoard {
     readonly minCloseness = 0.5,
   ) {}
 
+  /** Keeps `m` if it is at least `minCloseness` close and among the `limit` closest so far. */
   offer(m: NearMiss): void {
     if (m.closeness < this.minCloseness) return;
     this.items.push(m);
@@ -38,6 +40,7 @@ export class NearMissBoard {
     if (this.items.length > this.limit) this.items.length = this.limit;
   }
 
+  /** The kept misses, closest first. */
   list(): NearMiss[] {
     return this.items;
   }

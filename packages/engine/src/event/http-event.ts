@@ -15,6 +15,7 @@ export const UpstreamAttempt = z.object({
 });
 export type UpstreamAttempt = z.infer<typeof UpstreamAttempt>;
 
+/** The access-log formats the parsers read; `source.format` of an event names the one its line was in. */
 export const LogFormat = z.enum([
   "combined",
   "main",
@@ -33,6 +34,7 @@ export const LogFormat = z.enum([
 ]);
 export type LogFormat = z.infer<typeof LogFormat>;
 
+/** Where an event's line came from: its format, line number, file and (Loki) labels. */
 export const EventSource = z.object({
   format: LogFormat,
   /** 1-based line number within the input it came from. */
@@ -99,6 +101,7 @@ export const HTTPEvent = z.object({
 });
 export type HTTPEvent = z.infer<typeof HTTPEvent>;
 
+/** Why a line gave no event (counted per reason in the run's stats). */
 export const RejectReason = z.enum([
   "empty",
   "unknown-format",
@@ -111,6 +114,7 @@ export const RejectReason = z.enum([
 ]);
 export type RejectReason = z.infer<typeof RejectReason>;
 
+/** A line that gave no event, with the reason and a bounded sample of it. */
 export const Rejected = z.object({
   reason: RejectReason,
   /** 1-based line number. */
@@ -121,4 +125,5 @@ export const Rejected = z.object({
 });
 export type Rejected = z.infer<typeof Rejected>;
 
+/** What parseLine returns: the event, or why there is none. */
 export type ParseResult = { ok: true; event: HTTPEvent } | { ok: false; rejected: Rejected };

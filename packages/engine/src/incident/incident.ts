@@ -1,14 +1,18 @@
 import { z } from "zod";
 
+/** P0 (most urgent) to P4. */
 export const Severity = z.enum(["P0", "P1", "P2", "P3", "P4"]);
 export type Severity = z.infer<typeof Severity>;
 
+/** `security` (scanners, exploits) or `reliability` (5xx spikes). */
 export const IncidentKind = z.enum(["security", "reliability"]);
 export type IncidentKind = z.infer<typeof IncidentKind>;
 
+/** What a security incident achieved: every probe `blocked`, a probed path answered (`partial`), or `impact`. */
 export const Outcome = z.enum(["blocked", "partial", "impact"]);
 export type Outcome = z.infer<typeof Outcome>;
 
+/** What an incident is about: the rule's groupBy values (client IP, host or upstream). */
 export const IncidentKey = z.object({
   clientIp: z.string().optional(),
   host: z.string().optional(),
@@ -35,6 +39,7 @@ export const EvidenceSample = z.object({
 });
 export type EvidenceSample = z.infer<typeof EvidenceSample>;
 
+/** One of a rule's conditions as it stood when the incident was rendered. */
 export const ThresholdCheck = z.object({
   /** Human form of the condition, e.g. `distinct(path) >= 10 within 60s`. */
   condition: z.string(),
@@ -45,6 +50,7 @@ export const ThresholdCheck = z.object({
 });
 export type ThresholdCheck = z.infer<typeof ThresholdCheck>;
 
+/** An incident's figures over its window. */
 export const IncidentMetrics = z.object({
   requests: z.number().int(),
   peakRps: z.number().int(),
@@ -70,6 +76,7 @@ export const IncidentMetrics = z.object({
 });
 export type IncidentMetrics = z.infer<typeof IncidentMetrics>;
 
+/** The root causes the RCA can name. */
 export const RcaCause = z.enum([
   "zero-ready-endpoints",
   "readiness-failures",
@@ -88,6 +95,7 @@ export const RcaCause = z.enum([
 ]);
 export type RcaCause = z.infer<typeof RcaCause>;
 
+/** A Kubernetes object field (or log fact) a cause rests on. */
 export const RcaEvidence = z.object({
   kind: z.string(),
   namespace: z.string().optional(),
@@ -100,6 +108,7 @@ export const RcaEvidence = z.object({
 });
 export type RcaEvidence = z.infer<typeof RcaEvidence>;
 
+/** One cause found, with its evidence, what speaks against it and what to do. */
 export const RcaFinding = z.object({
   cause: RcaCause,
   confidence: z.enum(["high", "medium", "low"]),
@@ -114,6 +123,7 @@ export const RcaFinding = z.object({
 });
 export type RcaFinding = z.infer<typeof RcaFinding>;
 
+/** A reliability incident's root-cause analysis against a Kubernetes snapshot. */
 export const Rca = z.object({
   /** The Service the upstream was mapped to, if any. */
   service: z.object({ namespace: z.string(), name: z.string(), port: z.string().optional() }).optional(),

@@ -13,8 +13,10 @@ export const DEFAULT_SECRET_PARAMS: readonly string[] = [
   "private_key", "assertion", "saml_response", "ticket",
 ];
 
+/** What a credential is replaced with in every output. */
 export const REDACTED = "[REDACTED]";
 
+/** Removes credentials (secret query parameters, tokens) from text before it reaches an incident. */
 export interface Redactor {
   /** Whether a parameter of this name (raw or percent-encoded) carries a credential. */
   isSecretName(name: string): boolean;

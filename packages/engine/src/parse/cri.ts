@@ -1,5 +1,6 @@
 import { parseIso8601 } from "./time.js";
 
+/** A container runtime (CRI) log line: `<time> <stream> <P|F> <body>`, as kubelet writes pod logs. */
 export interface CriLine {
   /** Epoch ms of the runtime's receive time (not the request's time). */
   ts: number;

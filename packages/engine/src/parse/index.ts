@@ -30,6 +30,7 @@ export function compileLogFormat(spec: string): CompiledFormat {
   return s.startsWith(JSON_MAP) ? compileJsonKeyMap(s) : compileNginxLogFormat(spec);
 }
 
+/** Where a line comes from and how to read it, for parseLine. */
 export interface ParseContext {
   /** 1-based line number. */
   line: number;

@@ -3,6 +3,7 @@ import { detectFamily } from "./detect.js";
 import { stripSyslogPrefix } from "./syslog.js";
 import { parseNginxErrorTime } from "./time.js";
 
+/** What {@link classifyLine} makes of a line. */
 export type LineClass = "access" | "nginx-error" | "klog" | "empty" | "other";
 
 const NGINX_ERROR = /^(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) \[(\w+)\] \d+#\d+: (?:\*\d+ )?/;
@@ -25,6 +26,7 @@ export function classifyLine(text: string): LineClass {
   return detectFamily(line) ? "access" : "other";
 }
 
+/** An ingress controller's own log line (nginx error log or klog), kept as RCA evidence. */
 export interface NonAccessLine {
   kind: "nginx-error" | "klog";
   /** Epoch ms. nginx error-log time has no zone and is read as UTC; klog has no year, so it has no ts. */

@@ -1,5 +1,6 @@
 import { decodeLogged } from "./escape.js";
 
+/** The request line (`GET /path?query HTTP/1.1`) taken apart; `malformed` when it is not a request line. */
 export interface RequestParts {
   method?: string;
   path: string;

@@ -17,6 +17,7 @@ import { Waiting, type SourceRef } from "./waiting.js";
 
 export type { IncidentChange };
 
+/** Options of {@link Pipeline}; {@link createEngine} sets the common ones. */
 export interface PipelineOptions {
   packs: RulePackDoc[];
   /** Default 5 s: arrival order within it never changes results. */
@@ -309,10 +310,12 @@ export class Pipeline {
     return this.finished;
   }
 
+  /** For each rule, the closest keys came to firing without firing (`nearMisses` in `edgeproof run --format json`). */
   nearMisses(): NearMiss[] {
     return this.rules.nearMisses();
   }
 
+  /** The condition timelines recorded for the keys matching `explain` (what `edgeproof explain` prints). */
   traces(): Array<{ ruleId: string; pack: string; key: string; steps: TraceStep[]; nearMiss?: NearMiss }> {
     return this.rules.traces();
   }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isoTime } from "../util/time.js";
 
+/** A run's counts: every line read is an event or rejected with a reason, so `lines = events + sum(rejected)`. */
 export const RunStats = z.object({
   /** Every line read; always events + sum(rejected). */
   lines: z.number().int(),

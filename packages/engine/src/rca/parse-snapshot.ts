@@ -34,10 +34,12 @@ import {
   type Snapshot,
 } from "./snapshot.js";
 
+/** One saved Kubernetes document (`kubectl get ... -o json`: a List, a raw API list or one object) and its file name. */
 export interface SnapshotDoc {
   name: string;
   json: unknown;
 }
+/** A snapshot object that could not be used, and why. */
 export interface RejectedObject {
   source: string;
   object?: string;

@@ -40,6 +40,7 @@ export const RcaInput = z.object({
 });
 export type RcaInput = z.infer<typeof RcaInput>;
 
+/** Tuning of the RCA decision table (evidence slack, the proxy's read and connect timeouts). */
 export const RcaOptions = z.object({
   /** How long before the spike evidence may start and still count. */
   slackMs: z.number().nonnegative().default(10 * 60_000),

@@ -1,6 +1,7 @@
 import type { Rca, RcaFinding } from "../incident/incident.js";
 import { hms } from "./evidence.js";
 
+/** A reliability incident's window in epoch ms, for rendering RCA evidence times relative to it. */
 export interface SpikeWindow {
   startMs: number;
   endMs: number;

@@ -227,6 +227,7 @@ export const PodLog = z.object({
 });
 export type PodLog = z.infer<typeof PodLog>;
 
+/** A resource type the snapshot could not read (403, timeout), a blind spot of the RCA. */
 export const SnapshotError = z.object({
   resource: ResourceType,
   status: z.number().int().optional(),
@@ -234,6 +235,7 @@ export const SnapshotError = z.object({
 });
 export type SnapshotError = z.infer<typeof SnapshotError>;
 
+/** The Kubernetes state the RCA reads: the objects of each resource type, and which types were present or unreadable. */
 export const Snapshot = z.object({
   pods: z.array(Pod),
   services: z.array(Service),

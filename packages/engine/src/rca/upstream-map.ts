@@ -1,11 +1,13 @@
 import type { Service, Snapshot } from "./snapshot.js";
 
+/** A Kubernetes Service, and the port when the upstream names one. */
 export interface ServiceRef {
   namespace: string;
   name: string;
   port?: string;
 }
 
+/** What {@link mapUpstream} found, how, and every candidate when it is ambiguous. */
 export interface UpstreamMapping {
   service?: ServiceRef;
   /** Every Service the name could denote, sorted; more than one means the mapping is ambiguous. */
@@ -77,6 +79,7 @@ function fromHost(snapshot: Snapshot, host: string): ServiceRef[] {
   return [...unique.values()].sort((x, y) => (key(x) < key(y) ? -1 : 1));
 }
 
+/** Which Kubernetes Service an upstream name (or, failing that, an Ingress host) denotes in the snapshot. */
 export function mapUpstream(snapshot: Snapshot, upstream: string | undefined, host: string | undefined): UpstreamMapping {
   if (upstream) {
     const candidates = fromUpstream(snapshot, upstream, host);

@@ -4,6 +4,7 @@ import { fieldReader, type FieldValue } from "./fields.js";
 import type { ObservedEvent } from "../event/observed-event.js";
 import { parseDuration } from "../util/duration.js";
 
+/** A threshold's metric, parsed: what is measured over a key's window. */
 export type MetricName =
   | { kind: "count" }
   | { kind: "peakRps" }
@@ -110,6 +111,7 @@ function allOf(preds: Array<(ev: ObservedEvent) => boolean>): (ev: ObservedEvent
   };
 }
 
+/** A validated metric expression (see MetricExpr) as a {@link MetricName}. */
 export function parseMetric(expr: string): MetricName {
   const m = /^(\w+)(?:\(([\w-]+)\))?$/.exec(expr)!;
   const [, name, arg] = m;

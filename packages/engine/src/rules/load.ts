@@ -17,6 +17,7 @@ export interface RulePackDoc {
   rules: Rule[];
 }
 
+/** One entry of a loaded list, with how it matches. */
 export interface ListEntry {
   value: string;
   match: ListSpec["match"];
@@ -30,6 +31,11 @@ export type ResolveFile = (path: string) => string | undefined;
 // Bounded alias expansion keeps a "billion laughs" pack from hanging the loader.
 const YAML_OPTIONS = { uniqueKeys: true, prettyErrors: false, maxAliasCount: 1000 } as const;
 
+/**
+ * Parses and validates a rule pack from its YAML text. `file` names it in errors; `resolveFile` reads the list
+ * files it names (the engine does no I/O: in Node, `listResolver` from `@edgeproof/engine/node` reads them
+ * from disk). Throws {@link RulePackError} naming `file:line:column` and the field of every problem.
+ */
 export function loadRulePack(text: string, file: string, resolveFile: ResolveFile = () => undefined): RulePackDoc {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter });

@@ -8,10 +8,12 @@ export interface PackProblem {
   message: string;
 }
 
+/** `file:line:col: path: message`, the form editors and CI logs link. */
 export function formatProblem(p: PackProblem): string {
   return `${p.file}:${p.line}:${p.col}: ${p.path ? `${p.path}: ` : ""}${p.message}`;
 }
 
+/** An invalid rule pack: every problem found, each positioned (`problems`); the message lists them all. */
 export class RulePackError extends Error {
   constructor(readonly problems: PackProblem[]) {
     super(problems.map(formatProblem).join("\n"));
@@ -19,6 +21,7 @@ export class RulePackError extends Error {
   }
 }
 
+/** A schema path as it reads in a message, e.g. `["rules", 2, "window"]` → `rules[2].window`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
   for (const seg of path) {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { Severity, IncidentKind } from "../incident/incident.js";
 import { parseDuration } from "../util/duration.js";
 
+/** A duration in a rule pack: `500ms`, `60s`, `5m`, `1h`, `7d`. */
 export const Duration = z
   .string()
   .refine((s) => parseDuration(s) !== undefined, { message: "expected a duration such as 500ms, 30s, 5m, 1h" });
@@ -31,10 +32,12 @@ export const EventField = z.enum([
 ]);
 export type EventField = z.infer<typeof EventField>;
 
+/** How a predicate compares an event field with its value(s). */
 export const Operator = z.enum(["equals", "contains", "regex", "gt", "lt", "gte", "lte", "in", "notIn", "startsWith", "endsWith"]);
 
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 
+/** A rule's match condition on one event field (`not` inverts it); an event must meet every predicate. */
 export const Predicate = z
   .object({
     field: EventField,
@@ -77,9 +80,11 @@ const shareNeedsOf = (t: z.infer<typeof ThresholdShape>, ctx: z.RefinementCtx) =
   if (t.metric !== "share" && t.of) ctx.addIssue({ code: "custom", path: ["of"], message: "`of` only applies to the share metric" });
 };
 
+/** A condition over a key's window, e.g. `{ metric: "distinct(path)", op: ">=", value: 10 }`. */
 export const Threshold = ThresholdShape.superRefine(shareNeedsOf);
 export type Threshold = z.infer<typeof Threshold>;
 
+/** Raises an incident's severity when its outcome or a further threshold says it is worse. */
 export const Escalation = z
   .object({
     severity: Severity,
@@ -99,6 +104,7 @@ const RunbookName = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "runbook names are 
 // `autoRemediate: false` is accepted so seed rules that spell the default out still load.
 const AutoRemediate = z.literal(false, { error: NEVER_EXECUTES });
 
+/** A rule in the rich shape: which events, grouped by which key, over which window, firing on which thresholds. */
 export const Rule = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "ids are lower-case words joined by '-'"),
@@ -167,6 +173,7 @@ export const SeedRule = z
   .strict();
 export type SeedRule = z.infer<typeof SeedRule>;
 
+/** A named list of entries (inline or from a file) that signature classes match against. */
 export const ListSpec = z
   .object({
     /** Inline entries. */
@@ -200,6 +207,7 @@ export const SignatureSpec = z
   .strict();
 export type SignatureSpec = z.infer<typeof SignatureSpec>;
 
+/** A rule pack as written in YAML (`apiVersion: edgeproof/v1`); its JSON Schema is rules/schema.json. */
 export const RulePack = z
   .object({
     apiVersion: z.literal("edgeproof/v1"),
@@ -211,6 +219,7 @@ export const RulePack = z
     rules: z.array(z.union([Rule, SeedRule])),
   })
   .strict();
+/** A rule pack as it may be written, defaults omitted. */
 export type RulePackInput = z.input<typeof RulePack>;
 
 /** The pack with its rules left unchecked, so each rule is validated against the one shape it claims. */

@@ -33,6 +33,7 @@ interface FieldMatcher {
 
 const QUESTION_MARK = 63;
 
+/** Matches events against one pack's signature classes (its lists over the fields each class names). */
 export class SignatureMatcher {
   private readonly fields: FieldMatcher[];
   /** One scan of `path?query` for every target field's literals: the value of each is a substring of it. */

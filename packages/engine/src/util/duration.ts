@@ -8,6 +8,7 @@ export function parseDuration(text: string): number | undefined {
   return Math.round(Number(m[1]) * UNIT_MS[m[2]]);
 }
 
+/** A duration in the largest unit that divides it exactly, e.g. `90000` → `90s`, `120000` → `2m` (the inverse of parseDuration). */
 export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;

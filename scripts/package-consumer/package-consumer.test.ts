@@ -26,6 +26,13 @@ function readmeExamples(readme: string): Record<string, string> {
   return out;
 }
 
+/** The Node-only entry, as installed: the repository's rules/ loaded from disk, next to the packaged packs. */
+const PACKS_FROM_DISK = `import { loadRulePacks } from "@edgeproof/engine/node";
+import { defaultPacks } from "@edgeproof/engine/packs";
+const names = (packs) => packs.map((p) => \`\${p.name}@\${p.version} \${p.hash} \${p.rules.length} rules\`);
+console.log(JSON.stringify({ disk: names(loadRulePacks([process.argv[2]])), packaged: names(defaultPacks) }));
+`;
+
 let dir = "";
 let project = "";
 let packed: Packed;
@@ -61,6 +68,7 @@ beforeAll(async () => {
   const examples = readmeExamples(readFileSync(join(REPO, "README.md"), "utf8"));
   for (const [name, text] of Object.entries(examples)) writeFileSync(join(project, name), text);
   copyFileSync(join(REPO, "scripts/package-consumer/typed-consumer.ts"), join(project, "typed-consumer.ts"));
+  writeFileSync(join(project, "packs-from-disk.mjs"), PACKS_FROM_DISK);
 
   const bins = locateRuntimes();
   const args = [LOG, HOST, SNAPSHOT];
@@ -69,6 +77,7 @@ beforeAll(async () => {
   const runtimes: Array<[string, string | undefined, () => Promise<Run>]> = [
     ["node", bins.node, () => run(bins.node, ["incidents.mjs", ...args], env, project)],
     ["bun", bins.bun, () => run(bins.bun, ["incidents.mjs", ...args], env, project)],
+    ["packs-from-disk", bins.node, () => run(bins.node, ["packs-from-disk.mjs", join(REPO, "rules")], env, project)],
     ["deno", bins.deno, () => run(bins.deno, ["run", "--no-prompt", "--no-lock", `--allow-read=${project}`, "incidents.deno.mjs", ...args], env, project)],
   ];
   await Promise.all([
@@ -133,6 +142,14 @@ describe("the packed @edgeproof/engine, installed outside the workspace", () => 
       expect(r.stdout).toBe(expected);
     });
   }
+
+  it("@edgeproof/engine/node loads rules/ from disk into the same packs as @edgeproof/engine/packs carries", () => {
+    const r = outputs["packs-from-disk"] as Run;
+    expect(r.code, r.stderr).toBe(0);
+    const { disk, packaged } = JSON.parse(r.stdout);
+    expect(packaged.length).toBeGreaterThanOrEqual(2);
+    expect(disk).toEqual(packaged);
+  });
 
   it("the declarations compile in a strict TypeScript project (NodeNext resolution, library checks on)", async () => {
     const tsconfig = { compilerOptions: { strict: true, target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", lib: ["ES2022", "DOM"], types: [], noEmit: true, skipLibCheck: false }, files: ["typed-consumer.ts"] };

@@ -1,4 +1,4 @@
-import { analyzeReliability, parseDuration, parseSnapshot, upstreamHostResolver, type PipelineOptions, type RcaOptions, type SnapshotDoc } from "@edgeproof/engine";
+import { kubernetesRca, parseDuration, type PipelineOptions, type RcaOptions, type SnapshotDoc } from "@edgeproof/engine";
 import { loadSnapshotDir, takeSnapshot } from "@edgeproof/k8s-adapter";
 import { UsageError } from "../time-arg.js";
 
@@ -56,7 +56,8 @@ export async function k8sHooks(o: K8sOptions, warn: (msg: string) => void): Prom
   const thresholds = rcaOptions(o);
   const docs = await loadK8sDocs(o, warn);
   if (!docs) return undefined;
-  const { snapshot, rejected } = parseSnapshot(docs);
+  const rca = kubernetesRca(docs, thresholds);
+  const { rejected } = rca;
   if (rejected.length) warn(`snapshot: ${rejected.length} object(s) not usable, e.g. ${rejected[0].source}: ${rejected[0].reason}`);
-  return { rca: (input) => analyzeReliability(snapshot, input, thresholds), hostOfUpstream: upstreamHostResolver(snapshot) };
+  return { rca, hostOfUpstream: rca.hostOfUpstream };
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Pipeline } from "../pipeline/pipeline.js";
 import { parseSnapshot } from "../rca/parse-snapshot.js";
 import { analyzeReliability } from "../rca/analyze.js";
+import { upstreamHostResolver } from "../rca/upstream-hosts.js";
 import type { Incident } from "../incident/incident.js";
 import { createEngine, type EngineEvent } from "./create-engine.js";
 import { kubernetesRca } from "./kubernetes-rca.js";
@@ -19,10 +20,10 @@ const docs = readdirSync(SNAP)
   .map((name) => ({ name, json: JSON.parse(readFileSync(join(SNAP, name), "utf8")) as unknown }));
 const FILE = "fixtures/demo/access.log";
 
-/** The same run on the Pipeline directly, as `edgeproof run` does it. */
+/** The same run on the Pipeline directly, with the hooks `edgeproof run --k8s-snapshot` gives it. */
 function pipelineRun(): { incidents: string; stats: string } {
   const { snapshot } = parseSnapshot(docs);
-  const p = new Pipeline({ packs, host: "shop.example.com", rca: (input) => analyzeReliability(snapshot, input) });
+  const p = new Pipeline({ packs, host: "shop.example.com", rca: (input) => analyzeReliability(snapshot, input), hostOfUpstream: upstreamHostResolver(snapshot) });
   p.pushText(demo, { file: FILE });
   p.endText({ file: FILE });
   return { incidents: JSON.stringify(p.flush()), stats: JSON.stringify(p.stats) };

@@ -21,8 +21,11 @@ export interface EngineOptions {
    * in `stats.late` and not evaluated.
    */
   lateness?: number | string;
-  /** Root-cause analysis for reliability incidents; {@link kubernetesRca} builds one from a Kubernetes snapshot. */
-  rca?: RcaHook;
+  /**
+   * Root-cause analysis for reliability incidents; {@link kubernetesRca} builds one from a Kubernetes snapshot,
+   * which also names the host behind an upstream for lines that log none (as `edgeproof run --k8s-snapshot`).
+   */
+  rca?: RcaHook & { hostOfUpstream?: (upstream: string) => string | undefined };
   /** The log format, or `"auto"` (default) to detect it per line. */
   format?: "auto" | LogFormat;
   /** Query-parameter names whose values are credentials, redacted on top of the built-in ones. */
@@ -95,6 +98,7 @@ export function createEngine(options: EngineOptions): Engine {
       host: options.host,
       allowedLatenessMs: lateness,
       rca: options.rca,
+      hostOfUpstream: options.rca?.hostOfUpstream,
       format: options.format,
       secretParams: options.secretParams,
       changes: listening(),

@@ -259,6 +259,7 @@ export const SNAPSHOT_ERRORS_KIND = "EdgeproofSnapshotErrors";
 
 /** Kind of the adapter's document of pod-log samples: `{kind, logs: [{namespace, pod, container, previous, text}]}`. */
 export const POD_LOGS_KIND = "EdgeproofPodLogs";
+/** The `logs` of a {@link POD_LOGS_KIND} document: each container's sampled log text. */
 export const PodLogSamples = z.array(
   z.object({ namespace: z.string(), pod: z.string(), container: z.string(), previous: z.boolean(), text: z.string() }),
 );

@@ -163,6 +163,7 @@ export type Finding = z.infer<typeof Finding>;
 export const RelatedIncident = z.object({ id: z.string(), host: z.string().optional(), severity: Severity, window: z.object({ start: z.string(), end: z.string() }) });
 export type RelatedIncident = z.infer<typeof RelatedIncident>;
 
+/** An incident as every output carries it (JSON, table, proof block, Grafana): zod schema and type. */
 export const Incident = z.object({
   id: z.string(),
   kind: IncidentKind,

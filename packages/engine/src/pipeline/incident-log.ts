@@ -5,6 +5,7 @@ import { buildIncident, reliabilitySource, withRelated, type IncidentSource } fr
 import { incidentId } from "../incident/incident-id.js";
 import type { Incident, Rca, RelatedIncident } from "../incident/incident.js";
 
+/** An incident that opened or closed, rendered at that moment (see Pipeline.drainChanges). */
 export type IncidentChange = { type: "opened" | "closed"; incident: Incident };
 
 /** A reliability incident as a probe's 5xx is checked against it: where and when its host or upstream failed. */

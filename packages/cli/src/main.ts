@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { RulePackError } from "@edgeproof/engine";
 import { runCommand, EXIT } from "./commands/run.js";
 import { registerRuleCommands } from "./commands/rule-commands.js";
+import { registerImportCommand } from "./commands/import.js";
 import { UsageError } from "./time-arg.js";
 import { alertingOptions, alertTargetOptions, evaluationOptions, k8sOptions, lokiOptions } from "./command-options.js";
 import { tuneGcForStreaming } from "./gc-tuning.js";
@@ -43,6 +44,7 @@ program
   });
 
 registerRuleCommands(program);
+registerImportCommand(program);
 
 const serve = program
   .command("serve")

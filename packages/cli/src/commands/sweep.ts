@@ -19,7 +19,9 @@ interface Axis {
 export async function sweepCommand(logs: string[], opts: SweepOptions): Promise<number> {
   if (!logs.length) throw new UsageError("give the log file(s) to replay");
   const base = pipelineOptions(opts);
-  const found = base.packs.flatMap((p) => p.rules.filter((r) => ruleMatches(opts.rule, { ruleId: r.id, kind: r.kind, pack: { name: p.name } })).map((r) => ({ pack: p, rule: r })));
+  let found = base.packs.flatMap((p) => p.rules.filter((r) => ruleMatches(opts.rule, { ruleId: r.id, kind: r.kind, pack: { name: p.name } })).map((r) => ({ pack: p, rule: r })));
+  // A bare id shared with a rule a pack ships disabled (an imported scenario left off) names the one that runs.
+  if (found.length > 1 && found.filter((f) => f.rule.enabled).length === 1) found = found.filter((f) => f.rule.enabled);
   if (found.length !== 1) throw new UsageError(found.length ? `--rule ${opts.rule} names ${found.length} rules; use PACK/RULE` : `no rule "${opts.rule}" in the packs`);
   const { pack, rule } = found[0];
   const axes = opts.param.map((p) => axis(p, rule));

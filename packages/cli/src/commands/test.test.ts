@@ -17,7 +17,8 @@ describe("edgeproof test over the repository's suites", () => {
     expect(cov.filter((c) => !c.positive.length).map((c) => c.rule)).toEqual([]);
     expect(cov.filter((c) => !c.negative.length).map((c) => c.rule)).toEqual([]);
     expect(coveragePercent(cov)).toBe(100);
-  });
+    // 66 tests of three packs, each replayed three more times in random chunks.
+  }, 180_000);
 
   it("the heavy legitimate clients stay quiet and the low-and-slow scanner is caught", async () => {
     const { results } = await runTests(["spa-user", "crawler", "uptime-monitor"].map((n) => join(defaultRulesDir(), "security/tests", `heavy-legit-${n}`)));

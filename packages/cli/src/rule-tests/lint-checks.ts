@@ -31,7 +31,7 @@ export function lintPack(pack: RulePackDoc): LintFinding[] {
   const seen = new Map<string, number>();
   pack.rules.forEach((rule, i) => {
     const at = (...p: Array<string | number>) => ["rules", i, ...p];
-    if (!rule.enabled) out.push({ level: "warning", path: at("enabled"), message: `rule "${rule.id}" is disabled` });
+    if (!rule.enabled && !rule.disabledBecause) out.push({ level: "warning", path: at("enabled"), message: `rule "${rule.id}" is disabled` });
     const sig = signature(rule);
     if (seen.has(sig)) out.push({ level: "error", path: at("id"), message: `rule "${rule.id}" duplicates rules[${seen.get(sig)}] "${pack.rules[seen.get(sig)!].id}" (same match, groupBy, window and conditions)` });
     else seen.set(sig, i);
@@ -64,7 +64,8 @@ function unreachableMatch(rule: Rule, pack: RulePackDoc): string[] {
         if (spec && lists.every((l) => !pack.lists[l]?.entries.length)) out.push(`signature class "${v}" has no list entries`);
       }
     }
-    if (p.op !== "equals" && p.op !== "in") continue;
+    // An event carries several signature classes at once: two signature predicates may both hold.
+    if ((p.op !== "equals" && p.op !== "in") || p.field === "signature") continue;
     const set = new Set(values.map(String));
     const prev = allowed.get(p.field);
     const both = prev ? new Set([...prev].filter((x) => set.has(x))) : set;

@@ -31,6 +31,8 @@ export const LogFormat = z.enum([
   "caddy",
   "haproxy",
   "cloudfront",
+  "aws-alb",
+  "nginx-proxy-manager",
 ]);
 export type LogFormat = z.infer<typeof LogFormat>;
 
@@ -57,6 +59,12 @@ export const HTTPEvent = z.object({
   path: z.string(),
   query: z.string().optional(),
   protocol: z.string().optional(),
+  /**
+   * The HTTP version the request line states, as written (`1.1`, `2.0`, an invalid `1.7` or `x`); `0.9` for a
+   * request line without one (`GET /`, the HTTP/0.9 form). Unset when the format logs no request line or
+   * the line was malformed. CrowdSec's `evt.Parsed.http_version`.
+   */
+  httpVersion: z.string().optional(),
   /** Client-facing status; 0 when the proxy logged none (Traefik `-`, Envoy 0: client left before a response). */
   status: z.number().int(),
   bytes: z.number().int().optional(),

@@ -90,6 +90,7 @@ export function parseClfFrom(head: ClfHead): DraftResult {
   draft.path = req.path;
   draft.query = req.query;
   draft.protocol = req.protocol;
+  draft.httpVersion = req.httpVersion;
   draft.bytes = bytes;
   draft.remoteUser = prefix.remoteUser;
   if (prefix.vhost !== undefined) draft.host = prefix.vhost;

@@ -74,6 +74,7 @@ export function parseCloudFront(line: string, state?: W3cState): DraftResult {
   const req = parseRequest(literalRequest(`${f[COL["cs-method"]] ?? ""} ${f[COL["cs-uri-stem"]] ?? ""}${query === undefined ? "" : `?${query}`} ${f[COL["cs-protocol-version"]] ?? "HTTP/1.1"}`));
   setRequest(d, req);
   d.protocol = dash(f[COL["cs-protocol-version"]]);
+  if (d.protocol === undefined) d.httpVersion = undefined;
   d.bytes = intOrUndef(f[COL["sc-bytes"]]);
   d.requestLength = intOrUndef(f[COL["cs-bytes"]]);
   d.requestTime = floatOrUndef(f[COL["time-taken"]]);

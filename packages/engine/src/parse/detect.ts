@@ -1,6 +1,9 @@
 import { looksLikeTimeLocal } from "./time.js";
 
-export type Family = "json" | "envoy" | "clf" | "haproxy" | "cloudfront";
+import { looksLikeAlb } from "./alb.js";
+import { looksLikeNpm } from "./npm.js";
+
+export type Family = "json" | "envoy" | "clf" | "haproxy" | "cloudfront" | "alb" | "npm";
 
 /**
  * Which parser family a line belongs to, from its first bytes: `{` is JSON, `[` followed by an ISO date
@@ -17,6 +20,8 @@ export function detectFamily(line: string): Family | undefined {
   if (c === 91 && line.charCodeAt(i + 5) === 45 && line.charCodeAt(i + 11) === 84) return "envoy";
   if (line.charCodeAt(i + 10) === 9 && line.charCodeAt(i + 4) === 45 && c >= 48 && c <= 57) return "cloudfront";
   if (c === 35 && (line.startsWith("#Fields:", i) || line.startsWith("#Version:", i))) return "cloudfront";
+  if (i === 0 && looksLikeNpm(line)) return "npm";
+  if (i === 0 && looksLikeAlb(line)) return "alb";
   let p = line.indexOf(" [");
   while (p >= 0 && p < 300) {
     if (looksLikeTimeLocal(line, p + 2)) return line.charCodeAt(p + 22) === 46 ? "haproxy" : "clf";

@@ -1,3 +1,4 @@
+import { decodeLogged } from "./escape.js";
 import type { HTTPEvent, LogFormat, RejectReason, UpstreamAttempt } from "../event/http-event.js";
 import type { RequestParts } from "./request.js";
 
@@ -18,6 +19,7 @@ export function newDraft(ts: number, status: number): Draft {
     path: "",
     query: undefined,
     protocol: undefined,
+    httpVersion: undefined,
     status,
     bytes: undefined,
     requestLength: undefined,
@@ -47,6 +49,12 @@ export function fail(reason: RejectReason, detail: string): DraftResult {
   return { ok: false, reason, detail };
 }
 
+/** A logged value with its escapes decoded, or undefined for `-`. */
+export function dashDecoded(v: string | undefined): string | undefined {
+  const d = dash(v);
+  return d === undefined ? undefined : decodeLogged(d);
+}
+
 /** nginx writes `-` for an unset variable; the event model uses undefined. */
 export function dash(v: string | undefined): string | undefined {
   return v === undefined || v === "-" ? undefined : v;
@@ -58,6 +66,7 @@ export function setRequest(d: Draft, r: RequestParts): void {
   d.path = r.path;
   d.query = r.query;
   d.protocol = r.protocol;
+  d.httpVersion = r.httpVersion;
   if (r.malformed) d.malformedRequest = true;
   if (r.absoluteUri) d.absoluteUri = true;
   if (r.targetHost !== undefined) d.targetHost = r.targetHost;

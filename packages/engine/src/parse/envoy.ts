@@ -37,6 +37,7 @@ export function parseEnvoyText(line: string): DraftResult {
     path: r.path,
     query: r.query,
     protocol: r.protocol,
+    httpVersion: r.httpVersion,
     bytes: intOrUndef(sent),
     requestLength: intOrUndef(received),
     requestTime: intOrUndef(duration) === undefined ? undefined : Number(duration) / 1000,

@@ -117,7 +117,8 @@ export function toDraft(v: Values): DraftResult {
     setRequest(d, parseRequest(request ?? `${method} ${uri} ${v[S.server_protocol] ?? "HTTP/1.1"}`));
     if (request === undefined) {
       d.method = v[S.request_method];
-      if (v[S.server_protocol] === undefined) d.protocol = undefined;
+      // The protocol was made up to read the line: it, and the version, are unknown.
+      if (v[S.server_protocol] === undefined) d.protocol = d.httpVersion = undefined;
     }
   } else {
     d.method = v[S.request_method];

@@ -4,6 +4,8 @@ import { parseCriPrefix } from "./cri.js";
 import { detectFamily, type Family } from "./detect.js";
 import type { DraftResult } from "./draft.js";
 import { parseEnvoyText } from "./envoy.js";
+import { parseAlb } from "./alb.js";
+import { parseNpm } from "./npm.js";
 import { parseJsonLine } from "./json.js";
 import { parseHaproxy } from "./haproxy.js";
 import { parseCloudFront, type W3cState } from "./cloudfront.js";
@@ -69,6 +71,8 @@ const FAMILY_OF: Record<LogFormat, Family | undefined> = {
   caddy: "json",
   haproxy: "haproxy",
   cloudfront: "cloudfront",
+  "aws-alb": "alb",
+  "nginx-proxy-manager": "npm",
 };
 
 function reject(reason: RejectReason, text: string, ctx: ParseContext, detail?: string): ParseResult {
@@ -156,6 +160,8 @@ function parseLineUnsafe(text: string, ctx: ParseContext): ParseResult {
   else if (family === "clf") r = parseClf(line);
   else if (family === "haproxy") r = parseHaproxy(line);
   else if (family === "cloudfront") r = parseCloudFront(line, ctx.w3c);
+  else if (family === "alb") r = parseAlb(line);
+  else if (family === "npm") r = parseNpm(line);
 
   return finish(r, family, line, text, ctx);
 }

@@ -80,7 +80,7 @@ function nginxJson(o: JsonObject): DraftResult {
     const request = typeof o.request === "string" ? o.request : undefined;
     if (request !== undefined) {
       const r = parseRequest(request);
-      Object.assign(d, { method: r.method, path: r.path, query: r.query, protocol: r.protocol });
+      Object.assign(d, { method: r.method, path: r.path, query: r.query, protocol: r.protocol, httpVersion: r.httpVersion });
       if (r.malformed) d.malformedRequest = true;
     }
   }

@@ -59,7 +59,7 @@ const baseEvent = fc.record({
   bytes: fc.option(fc.nat({ max: 1e9 }), { nil: undefined }),
   referer: fc.option(freeText.filter((s) => s !== "-"), { nil: undefined }),
   userAgent: fc.option(freeText.filter((s) => s !== "-"), { nil: undefined }),
-});
+}).map((b) => ({ ...b, httpVersion: b.protocol.slice("HTTP/".length) }));
 
 const attempt = fc.record({
   addr: fc.oneof(fc.ipV4().map((a) => `${a}:80`), token),

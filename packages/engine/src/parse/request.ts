@@ -6,6 +6,8 @@ export interface RequestParts {
   path: string;
   query?: string;
   protocol?: string;
+  /** See HTTPEvent.httpVersion. */
+  httpVersion?: string;
   malformed?: true;
   absoluteUri?: true;
   targetHost?: string;
@@ -46,8 +48,9 @@ export function parseRequest(raw: string): RequestParts {
     if (target.charCodeAt(0) !== 47 || target.includes(" ")) return { path: raw, malformed: true };
   }
   if (target === "") return { path: raw, malformed: true };
+  const httpVersion = protocol === undefined ? "0.9" : versionOf(protocol);
   if (method === "CONNECT" && target.charCodeAt(0) !== 47) {
-    return { method, path: "", protocol, targetHost: decodeLogged(target) };
+    return { method, path: "", protocol, httpVersion, targetHost: decodeLogged(target) };
   }
   let absoluteUri: true | undefined;
   let targetHost: string | undefined;
@@ -64,6 +67,7 @@ export function parseRequest(raw: string): RequestParts {
     method,
     path: q < 0 ? decodeLogged(target) : decodeLogged(target, 0, q),
     protocol,
+    httpVersion,
   };
   if (q >= 0) parts.query = decodeLogged(target, q + 1);
   if (absoluteUri) {
@@ -79,4 +83,11 @@ export function parseRequest(raw: string): RequestParts {
  */
 export function literalRequest(raw: string): string {
   return raw.indexOf("\\") < 0 ? raw : raw.replaceAll("\\", "\\x5C");
+}
+
+const KNOWN_VERSIONS = new Map(["HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/2", "HTTP/3", "HTTP/3.0", "HTTP/0.9"].map((p) => [p, p.slice(5)]));
+
+/** The version after `HTTP/`, as the line spells it (a DoS tool's `HTTP/1.7` too); common ones shared, not sliced per line. */
+function versionOf(protocol: string): string {
+  return KNOWN_VERSIONS.get(protocol) ?? decodeLogged(protocol, 5, protocol.length);
 }

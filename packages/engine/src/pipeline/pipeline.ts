@@ -1,8 +1,9 @@
 import type { HTTPEvent, LogFormat } from "../event/http-event.js";
-import type { ObservedEvent, SignatureHit } from "../event/observed-event.js";
+import type { ObservedEvent } from "../event/observed-event.js";
 import { dateLine, parseDated, parseLine, parseNonAccessLine, type CompiledFormat, type DatedLine, type ParseContext, type W3cState } from "../parse/index.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
+import { compileMatch } from "../rules/compile.js";
 import { ReorderBuffer } from "../window/reorder-buffer.js";
 import type { IncidentDraft, TraceStep } from "../detect/rule-evaluator.js";
 import type { NearMiss } from "../detect/near-miss.js";
@@ -84,7 +85,10 @@ export class Pipeline {
   private readonly parseOnRelease: boolean;
   private readonly rules: RuleSet;
   private readonly log: IncidentLog;
-  private readonly matchers: Array<{ pack: string; m: SignatureMatcher }>;
+  /** Every pack's signatures in one matcher: one scan of each field per event, whatever the number of packs. */
+  private readonly matcher: SignatureMatcher | undefined;
+  /** Every pack's exclusions: an event one of them holds for reaches no security rule. */
+  private readonly exclusions: Array<{ id: string; test: (ev: ObservedEvent) => boolean }>;
   private readonly splitters = new Map<string, LineSplitter>();
   /** Release order of the next event (ObservedEvent.seq). */
   private seq = 0;
@@ -119,7 +123,9 @@ export class Pipeline {
     this.buffer = new ReorderBuffer(opts.allowedLatenessMs ?? 5000);
     this.resolver = clientResolver(opts.clientIp);
     this.parseOnRelease = opts.onEvent === undefined;
-    this.matchers = opts.packs.map((p) => ({ pack: p.name, m: new SignatureMatcher(p) })).filter((x) => x.m.size > 0);
+    this.exclusions = opts.packs.flatMap((p) => p.exclusions.map((x) => ({ id: `${p.name}/${x.id}`, test: compileMatch(x.match, p.name) })));
+    const matcher = new SignatureMatcher(opts.packs);
+    this.matcher = matcher.size > 0 ? matcher : undefined;
     const log = (this.log = new IncidentLog({ retainClosed: opts.retainClosed !== false, changes: opts.changes === true, rca: opts.rca && ((d) => this.rca(d)) }));
     const explain = opts.explain;
     const traceKey = explain
@@ -325,29 +331,9 @@ export class Pipeline {
     return this.rules.activeKeys;
   }
 
-  /**
-   * The signatures of events whose hits come from one pack, by that pack's hits array. A window holds its
-   * events' signatures as long as the events; the hits arrays are memoised per path or user agent, so one map
-   * per array serves every request that matched alike instead of a map per request (about 190 bytes each).
-   */
-  private readonly onePack = new WeakMap<SignatureHit[], Map<string, SignatureHit[]>>();
-
   private observe(e: HTTPEvent): ObservedEvent {
-    let signatures: Map<string, SignatureHit[]> | undefined;
-    let shared = false;
-    for (const { pack, m } of this.matchers) {
-      const hits = m.hits(e);
-      if (!hits) continue;
-      if (!signatures) {
-        signatures = this.onePack.get(hits);
-        if (!signatures) this.onePack.set(hits, (signatures = new Map([[pack, hits]])));
-        shared = true;
-      } else {
-        if (shared) signatures = new Map(signatures);
-        shared = false;
-        signatures.set(pack, hits);
-      }
-    }
+    // The hits map is memoised per field value and shared by every request that matched alike.
+    const signatures = this.matcher?.hits(e);
     // `detached` is in the literal so that detaching later does not change the object's shape.
     return { e, isStatic: undefined, signatures, keyShape: -1, key: null, detached: false, seq: -1 };
   }
@@ -387,12 +373,21 @@ export class Pipeline {
     this.dispatch(this.observe(e));
   };
 
+  /** Whether an exclusion holds for the event, counted per exclusion (the first that holds). */
+  private excludedBy(ev: ObservedEvent): boolean {
+    const x = this.exclusions.find((x) => x.test(ev));
+    if (!x) return false;
+    const counts = (this.counters.excluded ??= {});
+    counts[x.id] = (counts[x.id] ?? 0) + 1;
+    return true;
+  }
+
   private dispatch(ev: ObservedEvent): void {
     const t = ev.e.ts;
     if (this.firstReleased === undefined) this.firstReleased = t;
     this.lastReleased = t;
     ev.seq = this.seq++;
-    this.rules.onEvent(ev);
+    this.rules.onEvent(ev, this.exclusions.length > 0 && this.excludedBy(ev));
     if (t >= this.nextSweep) {
       this.rules.sweep(t);
       this.nextSweep = t + SWEEP_EVERY_MS;

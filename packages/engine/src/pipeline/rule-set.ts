@@ -53,10 +53,11 @@ export class RuleSet {
     return [...this.security, ...this.reliability];
   }
 
-  onEvent(ev: ObservedEvent): void {
+  /** `excluded`: a pack's exclusion (an application whitelist) holds for the event; no security rule sees it. */
+  onEvent(ev: ObservedEvent, excluded = false): void {
     const mask = this.openMask(ev.e);
     let counted = false;
-    for (const r of this.security) if (r.onEvent(ev, mask)) counted = true;
+    if (!excluded) for (const r of this.security) if (r.onEvent(ev, mask)) counted = true;
     const scanner = this.correlator.afterEvent(ev, counted);
     const m = scanner ? mask | OPEN_BIT.scanner : mask;
     for (const r of this.reliability) r.onEvent(ev, m);

@@ -20,6 +20,8 @@ export const RunStats = z.object({
    * addresses (0..1) and how many there were.
    */
   proxyHint: z.object({ remoteAddr: z.string(), header: z.string(), share: z.number(), addresses: z.number().int() }).optional(),
+  /** Events a pack's exclusion (an application whitelist) hid from security rules, per exclusion; absent when none. */
+  excluded: z.record(z.string(), z.number().int()).optional(),
   firstEvent: z.string().optional(),
   lastEvent: z.string().optional(),
 });

@@ -42,9 +42,13 @@ export interface CompiledRule {
   skipAnswered: { by: "path" | "firstSegment"; withinMs: number } | undefined;
 }
 
+/** A conjunction of predicates as one test; `signature` predicates read the hits of `pack`. */
+export function compileMatch(match: Predicate[], pack: string): (ev: ObservedEvent) => boolean {
+  return allOf(match.map((p) => compilePredicate(p, pack)));
+}
+
 export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
   const windowMs = parseDuration(rule.window)!;
-  const preds = rule.match.map((p) => compilePredicate(p, pack.name));
   const when = rule.when.map((t) => ({ ...t, m: parseMetric(t.metric) }));
   const distinctFields = [...new Set(when.flatMap((t) => (t.m.kind === "distinct" ? [t.m.field] : [])))];
   const percentileFields = [...new Set(when.flatMap((t) => (t.m.kind === "percentile" ? [t.m.field] : [])))];
@@ -55,7 +59,7 @@ export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
     pack,
     windowMs,
     cooldownMs: rule.cooldown ? parseDuration(rule.cooldown)! : windowMs,
-    match: allOf(preds),
+    match: compileMatch(rule.match, pack.name),
     signaturePack: rule.match.some((p) => p.field === "signature" && !p.not && (p.op === "in" || p.op === "equals")) ? pack.name : undefined,
     statusAllowed: statusGate(rule.match),
     when,

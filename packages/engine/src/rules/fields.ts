@@ -1,5 +1,6 @@
 import type { EventField } from "./schema.js";
 import { isStaticEvent, lastUpstreamAddr, lastUpstreamStatus, requestUri, type ObservedEvent } from "../event/observed-event.js";
+import { fileDir, fileExt, fileFrag, fileName, uriDecoded, uriFormDecoded } from "../event/request-target.js";
 
 export type FieldValue = string | number | boolean | string[] | undefined;
 
@@ -41,6 +42,20 @@ export function fieldReader(field: EventField, pack: string): FieldReader {
       return (ev) => ev.e.host;
     case "userAgent":
       return (ev) => ev.e.userAgent;
+    case "uriDecoded":
+      return (ev) => uriDecoded(ev.e);
+    case "uriFormDecoded":
+      return (ev) => uriFormDecoded(ev.e);
+    case "fileName":
+      return (ev) => fileName(ev.e.path);
+    case "fileExt":
+      return (ev) => fileExt(ev.e.path);
+    case "fileFrag":
+      return (ev) => fileFrag(ev.e.path);
+    case "fileDir":
+      return (ev) => fileDir(ev.e.path);
+    case "queryLength":
+      return (ev) => ev.e.query?.length ?? 0;
     default:
       return (ev) => ev.e[field];
   }

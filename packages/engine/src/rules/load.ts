@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import type { z } from "zod";
-import { RulePackShell, Rule, SeedRule, ListSpec, type SignatureSpec } from "./schema.js";
+import { RulePackShell, Rule, SeedRule, ListSpec, type Exclusion, type SignatureSpec } from "./schema.js";
 import { RulePackError, formatPath, type PackProblem } from "./problems.js";
 import { fnv1a64 } from "../util/hash.js";
 
@@ -14,6 +14,8 @@ export interface RulePackDoc {
   file: string;
   lists: Record<string, { spec: ListSpec; entries: ListEntry[] }>;
   signatures: Record<string, SignatureSpec>;
+  /** Requests hidden from every security rule of every pack loaded with this one. */
+  exclusions: Exclusion[];
   rules: Rule[];
 }
 
@@ -99,20 +101,23 @@ export function loadRulePack(text: string, file: string, resolveFile: ResolveFil
       if (!(list in shell.data.lists)) problems.push({ ...at(["signatures", name, "list"]), message: `unknown list "${list}"` });
     }
   }
-  rules.forEach((r, i) => {
-    r.match.forEach((p, j) => {
+  const checkMatch = (match: Rule["match"], path: PropertyKey[]) =>
+    match.forEach((p, j) => {
       if (p.field === "signature") {
         for (const v of Array.isArray(p.value) ? p.value : [p.value]) {
-          if (!(String(v) in shell.data.signatures)) problems.push({ ...at(["rules", i, "match", j, "value"]), message: `unknown signature class "${v}"` });
+          if (!(String(v) in shell.data.signatures)) problems.push({ ...at([...path, j, "value"]), message: `unknown signature class "${v}"` });
         }
       }
       if (p.op === "regex") {
         for (const v of Array.isArray(p.value) ? p.value : [p.value]) {
           const err = regexError(String(v));
-          if (err) problems.push({ ...at(["rules", i, "match", j, "value"]), message: err });
+          if (err) problems.push({ ...at([...path, j, "value"]), message: err });
         }
       }
     });
+  shell.data.exclusions.forEach((x, i) => checkMatch(x.match, ["exclusions", i, "match"]));
+  rules.forEach((r, i) => {
+    checkMatch(r.match, ["rules", i, "match"]);
     r.when.forEach((t, j) => {
       const cls = /^signatureHits\((.+)\)$/.exec(t.metric)?.[1];
       if (cls && !(cls in shell.data.signatures)) problems.push({ ...at(["rules", i, "when", j, "metric"]), message: `unknown signature class "${cls}"` });
@@ -128,6 +133,7 @@ export function loadRulePack(text: string, file: string, resolveFile: ResolveFil
     file,
     lists,
     signatures: shell.data.signatures,
+    exclusions: shell.data.exclusions,
     rules,
   };
 }

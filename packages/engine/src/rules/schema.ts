@@ -29,6 +29,19 @@ export const EventField = z.enum([
   "malformedRequest",
   "absoluteUri",
   "signature",
+  /** The version of the request line: `1.1`, `0.9` for a line without one, or whatever an invalid line says. */
+  "httpVersion",
+  /** `uri` percent-decoded (Go's url.PathUnescape; left as is when an escape is invalid). */
+  "uriDecoded",
+  /** `uri` decoded as a query string (url.QueryUnescape: `+` is a space too). */
+  "uriFormDecoded",
+  /** The last path segment (`file_name` of CrowdSec's http-logs parser), its extension with the dot, the name without it, and the directory up to the last `/`. */
+  "fileName",
+  "fileExt",
+  "fileFrag",
+  "fileDir",
+  /** Length of the query string, 0 without one. */
+  "queryLength",
 ]);
 export type EventField = z.infer<typeof EventField>;
 
@@ -47,6 +60,23 @@ export const Predicate = z
   })
   .strict();
 export type Predicate = z.infer<typeof Predicate>;
+
+/** Where a rule was translated from (e.g. a CrowdSec hub scenario), cited in its proof. */
+export const RuleOrigin = z
+  .object({
+    /** The origin's name, e.g. `crowdsecurity/CVE-2022-26134`. */
+    name: z.string(),
+    /** `file:line` of the definition the rule was generated from. */
+    source: z.string(),
+    label: z.string().optional(),
+    cves: z.array(z.string()).default([]),
+    behavior: z.string().optional(),
+    confidence: z.number().optional(),
+    /** How the translation differs from the original, when it does. */
+    approximations: z.array(z.string()).default([]),
+  })
+  .strict();
+export type RuleOrigin = z.infer<typeof RuleOrigin>;
 
 /**
  * Metrics over the events of one key inside the window:
@@ -113,6 +143,8 @@ export const Rule = z
     kind: IncidentKind,
     category: z.string(),
     enabled: z.boolean().default(true),
+    /** Why a pack ships the rule disabled (lint warns about a disabled rule without one). */
+    disabledBecause: z.string().optional(),
     match: z.array(Predicate).default([]),
     groupBy: z.array(z.enum(["clientIp", "host", "upstream"])).min(1),
     window: Duration,
@@ -134,6 +166,7 @@ export const Rule = z
     /** A runbook of manual steps (serve renders it as a fix preview; nothing runs). */
     runbook: RunbookName.optional(),
     autoRemediate: AutoRemediate.optional(),
+    origin: RuleOrigin.optional(),
   })
   .strict();
 export type Rule = z.infer<typeof Rule>;
@@ -195,12 +228,33 @@ export const ListSpec = z
   .refine((l) => (l.items ? 1 : 0) + (l.file ? 1 : 0) === 1, { message: "a list needs exactly one of items or file" });
 export type ListSpec = z.infer<typeof ListSpec>;
 
+/** Fields a signature list is matched against. */
+export const SignatureField = z.enum(["path", "uri", "query", "userAgent", "referer", "method", "uriDecoded", "uriFormDecoded", "fileName", "fileExt", "fileFrag", "fileDir"]);
+export type SignatureField = z.infer<typeof SignatureField>;
+
+/**
+ * Requests no security rule of any pack should see (CrowdSec's application whitelists): an application's
+ * own traffic that looks like probing. Like a CrowdSec whitelist parser, it drops the event before every
+ * security rule, whichever pack the rule is in; reliability rules still count it.
+ */
+export const Exclusion = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    reason: z.string(),
+    /** `file:line` it was generated from, when it was. */
+    source: z.string().optional(),
+    /** Every predicate must hold (a whitelist's alternatives are exclusions of their own). */
+    match: z.array(Predicate).min(1),
+  })
+  .strict();
+export type Exclusion = z.infer<typeof Exclusion>;
+
 /** A signature class: events whose field matches the list get the class (counted by signatureHits). */
 export const SignatureSpec = z
   .object({
     /** One list or several (their entries are tried in order). */
     list: z.union([z.string(), z.array(z.string()).min(1)]),
-    fields: z.array(z.enum(["path", "uri", "query", "userAgent", "referer", "method"])).min(1),
+    fields: z.array(SignatureField).min(1),
     /** Exploit classes make a 2xx answer count as impact rather than partial. */
     exploit: z.boolean().default(false),
   })
@@ -216,6 +270,7 @@ export const RulePack = z
     description: z.string().optional(),
     lists: z.record(z.string(), ListSpec).default({}),
     signatures: z.record(z.string().regex(/^[a-z0-9-]+$/), SignatureSpec).default({}),
+    exclusions: z.array(Exclusion).default([]),
     rules: z.array(z.union([Rule, SeedRule])),
   })
   .strict();

@@ -54,12 +54,12 @@ describe("SignatureMatcher prefilter", () => {
         "/service/extension/backup/mboximport?account-name=admin&ow=2&no-switch=1&append=1",
     };
     for (const source of regexes) {
-      const regexOnly = { ...pack, lists: { r: { spec: { match: "regex" as const, caseSensitive: false }, entries: [{ value: source, match: "regex" as const }] } }, signatures: { x: { list: "r", fields: ["uri" as const], exploit: true } } };
+      const regexOnly = { ...pack, lists: { r: { spec: { match: "regex" as const, caseSensitive: false }, entries: [{ value: source, match: "regex" as const }] } }, signatures: { x: { list: "r", fields: ["uri" as const], exploit: true } }, rules: [{ ...pack.rules[0], match: [{ field: "signature" as const, op: "in" as const, value: ["x"] }] }] };
       const sample = samples[source] ?? thinkphpSample(source);
       expect(sample, `a sample for ${source}`).toBeDefined();
       const [path, query] = sample!.split("?");
       expect(new RegExp(source, "i").test(sample!), source).toBe(true);
-      expect(new SignatureMatcher(regexOnly).hits(event(path, query))?.[0].entry, source).toBe(source);
+      expect(new SignatureMatcher(regexOnly).hits(event(path, query))?.get(pack.name)?.[0].entry, source).toBe(source);
     }
   });
 
@@ -72,7 +72,7 @@ describe("SignatureMatcher prefilter", () => {
 
 describe("user agents: attack tools apart from crawlers, matched on product-token boundaries", () => {
   const m = new SignatureMatcher(pack);
-  const classes = (ua: string) => (m.hits(event("/", undefined, ua)) ?? []).map((h) => `${h.cls}:${h.entry}`);
+  const classes = (ua: string) => (m.hits(event("/", undefined, ua))?.get(pack.name) ?? []).map((h) => `${h.cls}:${h.entry}`);
 
   it("does not find `oBot` inside UptimeRobot or Mail.RU_Bot's robots page (they are monitors and crawlers)", () => {
     expect(classes("Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)")).toEqual(["crawler-user-agent:UptimeRobot"]);
@@ -115,5 +115,22 @@ describe("user agents: attack tools apart from crawlers, matched on product-toke
   it("does not take a tool's name inside a longer word for the tool", () => {
     expect(classes("Mozilla/5.0 (X11; Linux x86_64) Nmapper/1.0")).toEqual([]);
     expect(classes("Lavega-Browser/2.0")).toEqual([]);
+  });
+});
+
+describe("SignatureMatcher over several packs", () => {
+  it("matches a class only some enabled rule reads: an imported scenario left off costs nothing per request", () => {
+    const text = (enabled: boolean) => `apiVersion: edgeproof/v1
+name: p
+version: "1"
+lists: { l: { items: ["/probe"] } }
+signatures: { s: { list: l, fields: [path] } }
+rules:
+  - { id: r, name: r, kind: security, category: t, enabled: ${enabled}, groupBy: [clientIp], window: 60s, severity: P3, when: [{ metric: count, op: ">=", value: 1 }], match: [{ field: signature, op: in, value: [s] }] }
+`;
+    expect(new SignatureMatcher(loadRulePack(text(true), "p.yaml")).hits(event("/probe", undefined))?.get("p")?.[0].cls).toBe("s");
+    const off = new SignatureMatcher(loadRulePack(text(false), "p.yaml"));
+    expect(off.size).toBe(0);
+    expect(off.hits(event("/probe", undefined))).toBeUndefined();
   });
 });

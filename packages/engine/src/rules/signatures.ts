@@ -5,35 +5,45 @@ import { ownCopy } from "../util/own-copy.js";
 import { LiteralScanner } from "./literal-scanner.js";
 import { ValueMemo } from "./value-memo.js";
 import { requiredLiterals } from "./regex-literals.js";
+import { SignatureField } from "./schema.js";
+import { fileDir, fileExt, fileFrag, fileName, uriDecoded, uriFormDecoded } from "../event/request-target.js";
 
 // Matching is bounded so a hostile 1 MiB line costs the same as a long normal one.
 const MAX_MATCH_INPUT = 8192;
 // Field values repeat heavily (user agents, popular paths); a bounded memo turns most matches into one lookup.
 const MEMO_LIMIT = 50_000;
 
-type Field = "path" | "uri" | "query" | "userAgent" | "referer" | "method";
-const FIELDS: Field[] = ["path", "uri", "query", "userAgent", "referer", "method"];
-const TARGET_FIELDS: Field[] = ["path", "uri", "query"];
+type Field = SignatureField;
+/** Parts of the request target: each is a substring of `path?query`, so one scan of that rejects them all. */
+const TARGET_FIELDS: ReadonlySet<Field> = new Set(["path", "uri", "query", "fileName", "fileExt", "fileFrag", "fileDir"]);
+/** The target decoded: a different text only when it holds an escape, and then scanned apart. */
+const DECODED_FIELDS: ReadonlySet<Field> = new Set(["uriDecoded", "uriFormDecoded"]);
 
 interface EntryMatcher {
   /** Returns the first matching entry, or undefined. */
   match(value: string): ListEntry | undefined;
 }
 
-/** Every signature class that reads one field, matched together and memoised per value. */
+/** Hits of one event (or one field value) per pack name, each pack's in class order. */
+export type PackHits = Map<string, SignatureHit[]>;
+
+/** Every signature class of every pack that reads one field, matched together and memoised per value. */
 interface FieldMatcher {
   field: Field;
-  classes: Array<{ cls: string; exploit: boolean; matcher: EntryMatcher }>;
-  memo: ValueMemo<SignatureHit[] | null>;
+  classes: Array<{ pack: string; cls: string; exploit: boolean; matcher: EntryMatcher }>;
+  memo: ValueMemo<PackHits | null>;
   /** Rejects, in one pass, values that contain no literal any entry needs; absent when some entry has none. */
   prefilter: LiteralScanner | undefined;
-  /** A part of the request target (path, uri, query): prefiltered once per event over `path?query`. */
+  /** A part of the request target (path, uri, query, file name): prefiltered once per event over `path?query`. */
   target: boolean;
 }
 
 const QUESTION_MARK = 63;
 
-/** Matches events against one pack's signature classes (its lists over the fields each class names). */
+/**
+ * The signature classes of all packs together: each field is scanned once per event by one literal scanner
+ * holding every pack's literals, and only a value that holds one of them reaches the exact matchers.
+ */
 export class SignatureMatcher {
   private readonly fields: FieldMatcher[];
   /** One scan of `path?query` for every target field's literals: the value of each is a substring of it. */
@@ -41,45 +51,48 @@ export class SignatureMatcher {
   readonly size: number;
 
   /** `prefilter: false` runs every exact matcher on every value: the reference the prefilter is tested against. */
-  constructor(pack: RulePackDoc, opts: { prefilter?: boolean } = {}) {
+  constructor(packs: RulePackDoc | RulePackDoc[], opts: { prefilter?: boolean } = {}) {
     const usePrefilter = opts.prefilter !== false;
-    const classes = Object.entries(pack.signatures).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    this.size = classes.length;
-    const listsOf = (fields: Field[]) =>
-      classes.filter(([, spec]) => spec.fields.some((f) => fields.includes(f))).flatMap(([, spec]) => (Array.isArray(spec.list) ? spec.list : [spec.list]).map((l) => pack.lists[l]));
-    this.targetPrefilter = usePrefilter ? prefilterOf(listsOf(TARGET_FIELDS)) : undefined;
-    this.fields = FIELDS.map((field) => {
-      const target = TARGET_FIELDS.includes(field);
+    const all = (Array.isArray(packs) ? packs : [packs]).flatMap((pack) => {
+      const used = usedClasses(pack);
+      return Object.entries(pack.signatures)
+        .filter(([cls]) => used?.has(cls) ?? true)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([cls, spec]) => ({ pack, cls, spec, lists: (Array.isArray(spec.list) ? spec.list : [spec.list]).map((l) => pack.lists[l]) }));
+    });
+    this.size = all.length;
+    const listsOf = (wanted: (f: Field) => boolean) => all.filter((c) => c.spec.fields.some(wanted)).flatMap((c) => c.lists);
+    // Without an escape a decoded field is the target itself, so the target scan must know its literals too.
+    this.targetPrefilter = usePrefilter ? prefilterOf(listsOf((f) => TARGET_FIELDS.has(f) || DECODED_FIELDS.has(f))) : undefined;
+    this.fields = SignatureField.options.map((field): FieldMatcher => {
+      const target = TARGET_FIELDS.has(field);
       return {
         field,
         target,
-        memo: new ValueMemo<SignatureHit[] | null>(MEMO_LIMIT),
-        prefilter: !usePrefilter ? undefined : target ? this.targetPrefilter : prefilterOf(listsOf([field])),
-        classes: classes
-          .filter(([, spec]) => spec.fields.includes(field))
-          .map(([cls, spec]) => ({
-            cls,
-            exploit: spec.exploit,
-            matcher: firstOf((Array.isArray(spec.list) ? spec.list : [spec.list]).map((l) => compileList(pack.lists[l].entries, pack.lists[l].spec.caseSensitive))),
-          })),
+        memo: new ValueMemo<PackHits | null>(MEMO_LIMIT),
+        prefilter: !usePrefilter ? undefined : target ? this.targetPrefilter : prefilterOf(listsOf((f) => f === field)),
+        classes: all
+          .filter((c) => c.spec.fields.includes(field))
+          .map((c) => ({ pack: c.pack.name, cls: c.cls, exploit: c.spec.exploit, matcher: firstOf(c.lists.map((l) => compileList(l.entries, l.spec.caseSensitive))) })),
       };
     }).filter((f) => f.classes.length > 0);
   }
 
-  /** Classes the event matched, each once (the first field that matched it wins), in class order. */
-  hits(e: HTTPEvent): SignatureHit[] | undefined {
-    let out: SignatureHit[] | undefined;
-    // Memoised arrays are shared between events: merge into a fresh array instead of mutating one.
+  /** Classes the event matched per pack, each once (the first field that matched it wins), in class order. */
+  hits(e: HTTPEvent): PackHits | undefined {
+    let out: PackHits | undefined;
+    // Memoised maps are shared between events: merge into a fresh map instead of mutating one.
     let owned = false;
     // 0: not scanned yet, 1: the target holds some literal, -1: it holds none.
     let target = 0;
     for (const f of this.fields) {
       let value: string | undefined;
-      if (f.target) {
+      if (f.target || DECODED_FIELDS.has(f.field)) {
         if (target === 0) target = !this.targetPrefilter || this.targetPrefilter.test(e.path, QUESTION_MARK, e.query) ? 1 : -1;
-        if (target < 0) continue;
-        value = f.field === "uri" ? requestUri(e) : f.field === "path" ? e.path : e.query;
-      } else value = fieldValue(e, f.field);
+        // A decoded target differs from the target only through an escape; without one the target scan decides.
+        if (target < 0 && (f.target || !hasEscape(e, f.field === "uriFormDecoded"))) continue;
+      }
+      value = fieldValue(e, f.field);
       if (!value) continue;
       let found = f.memo.get(value);
       if (found === undefined) {
@@ -92,27 +105,56 @@ export class SignatureMatcher {
         out = found;
         continue;
       }
-      for (const h of found) {
-        if (out.some((o) => o.cls === h.cls)) continue;
-        if (!owned) {
-          out = [...out];
-          owned = true;
-        }
-        out.push(h);
+      if (!owned) {
+        out = new Map([...out].map(([p, h]) => [p, [...h]]));
+        owned = true;
+      }
+      for (const [pack, hits] of found) {
+        const mine = out.get(pack);
+        if (!mine) out.set(pack, [...hits]);
+        else for (const h of hits) if (!mine.some((o) => o.cls === h.cls)) mine.push(h);
       }
     }
-    if (owned) out!.sort((a, b) => (a.cls < b.cls ? -1 : a.cls > b.cls ? 1 : 0));
+    if (owned) for (const hits of out!.values()) hits.sort((a, b) => (a.cls < b.cls ? -1 : a.cls > b.cls ? 1 : 0));
     return out;
   }
 
-  private match(f: FieldMatcher, input: string): SignatureHit[] | null {
-    let found: SignatureHit[] | null = null;
+  private match(f: FieldMatcher, input: string): PackHits | null {
+    let found: PackHits | null = null;
     for (const c of f.classes) {
       const entry = c.matcher.match(input);
-      if (entry) (found ??= []).push({ cls: c.cls, entry: entry.value, tag: entry.tag, exploit: c.exploit, target: f.target });
+      if (!entry) continue;
+      found ??= new Map();
+      const hit = { cls: c.cls, entry: entry.value, tag: entry.tag, exploit: c.exploit, target: f.target || DECODED_FIELDS.has(f.field) };
+      const mine = found.get(c.pack);
+      if (mine) mine.push(hit);
+      else found.set(c.pack, [hit]);
     }
     return found;
   }
+}
+
+/**
+ * The classes some enabled rule of the pack reads, or undefined when one counts every class (`signatureHits`):
+ * a class only disabled rules name (an imported scenario left off) is not matched at all.
+ */
+function usedClasses(pack: RulePackDoc): Set<string> | undefined {
+  const used = new Set<string>();
+  for (const r of pack.rules) {
+    if (!r.enabled) continue;
+    for (const p of r.match) if (p.field === "signature") for (const v of Array.isArray(p.value) ? p.value : [p.value]) used.add(String(v));
+    for (const t of [...r.when, ...r.escalate.flatMap((e) => (e.when ? [e.when] : []))]) {
+      if (t.metric === "signatureHits") return undefined;
+      const cls = /^signatureHits\((.+)\)$/.exec(t.metric)?.[1];
+      if (cls) used.add(cls);
+    }
+  }
+  return used;
+}
+
+function hasEscape(e: HTTPEvent, form: boolean): boolean {
+  const has = (s: string | undefined) => s !== undefined && (s.indexOf("%") >= 0 || (form && s.indexOf("+") >= 0));
+  return has(e.path) || has(e.query);
 }
 
 function fieldValue(e: HTTPEvent, f: Field): string | undefined {
@@ -129,6 +171,18 @@ function fieldValue(e: HTTPEvent, f: Field): string | undefined {
       return e.referer;
     case "method":
       return e.method;
+    case "uriDecoded":
+      return uriDecoded(e);
+    case "uriFormDecoded":
+      return uriFormDecoded(e);
+    case "fileName":
+      return fileName(e.path);
+    case "fileExt":
+      return fileExt(e.path);
+    case "fileFrag":
+      return fileFrag(e.path);
+    case "fileDir":
+      return fileDir(e.path);
   }
 }
 

@@ -378,3 +378,13 @@ const LEVELS = ["or", "and", "compare", "additive", "multiplicative"] as const;
 function describe(k: Token): string {
   return k.t === "end" ? "end of expression" : k.t === "str" ? `string ${JSON.stringify(k.v)}` : JSON.stringify(String(k.v));
 }
+
+/** `evt.Meta.http_path` for that member chain, or undefined when the node is not a plain name chain. */
+export function memberPath(n: Node): string | undefined {
+  if (n.kind === "ident") return n.name;
+  if (n.kind === "member") {
+    const head = memberPath(n.object);
+    return head === undefined ? undefined : `${head}.${n.name}`;
+  }
+  return undefined;
+}

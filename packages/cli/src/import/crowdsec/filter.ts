@@ -1,5 +1,5 @@
 import type { EventField } from "@edgeproof/engine";
-import type { Node, Pos } from "./expr.js";
+import { memberPath, type Node, type Pos } from "./expr.js";
 import { CROWDSEC_FIELDS, type FieldMapping } from "./fields.js";
 import { goRegexToJs } from "./go-regex.js";
 
@@ -119,15 +119,6 @@ function evaluate(n: Node, s: Scope): Val {
     case "binary":
       return binary(n, s);
   }
-}
-
-function memberPath(n: Node): string | undefined {
-  if (n.kind === "ident") return n.name;
-  if (n.kind === "member") {
-    const head = memberPath(n.object);
-    return head === undefined ? undefined : `${head}.${n.name}`;
-  }
-  return undefined;
 }
 
 function fieldValue(n: Node, s: Scope): Val {

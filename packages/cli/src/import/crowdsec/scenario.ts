@@ -1,5 +1,5 @@
 import { parseDuration, type EventField, type Rule } from "@edgeproof/engine";
-import { ExprError, parseExpr, type Node, type Pos } from "./expr.js";
+import { ExprError, memberPath, parseExpr, type Node, type Pos } from "./expr.js";
 import { filterFormula, TranslateError } from "./filter.js";
 import { CROWDSEC_FIELDS } from "./fields.js";
 import { express, type SignatureClass } from "./express.js";
@@ -180,7 +180,7 @@ function groupByOf(expr: string | undefined): Rule["groupBy"] | string {
   const walk = (n: Node): string | undefined => {
     if (n.kind === "binary" && n.op === "+") return walk(n.left) ?? walk(n.right);
     if (n.kind === "str") return undefined;
-    const path = pathOf(n);
+    const path = memberPath(n);
     const m = path ? CROWDSEC_FIELDS[path] : undefined;
     if (m?.kind !== "key") return `groupby on ${path ?? "a computed value"} (edgeproof groups by client, host or upstream)`;
     if (!keys.includes(m.field)) keys.push(m.field);
@@ -192,18 +192,9 @@ function groupByOf(expr: string | undefined): Rule["groupBy"] | string {
   return ["clientIp", "host"];
 }
 
-function pathOf(n: Node): string | undefined {
-  if (n.kind === "ident") return n.name;
-  if (n.kind === "member") {
-    const head = pathOf(n.object);
-    return head === undefined ? undefined : `${head}.${n.name}`;
-  }
-  return undefined;
-}
-
 function distinctField(expr: string): EventField | undefined {
   try {
-    const path = pathOf(parseExpr(expr));
+    const path = memberPath(parseExpr(expr));
     const m = path ? CROWDSEC_FIELDS[path] : undefined;
     return m?.kind === "text" ? m.field : undefined;
   } catch {
@@ -222,7 +213,7 @@ function conditionCount(cond: string | undefined): number | string {
   }
   if (node.kind === "binary" && (node.op === ">=" || node.op === ">") && node.right.kind === "num") {
     const l = node.left;
-    if (l.kind === "call" && pathOf(l.callee) === "len" && l.args.length === 1 && pathOf(l.args[0]) === "queue.Queue") return node.op === ">=" ? node.right.value : node.right.value + 1;
+    if (l.kind === "call" && memberPath(l.callee) === "len" && l.args.length === 1 && memberPath(l.args[0]) === "queue.Queue") return node.op === ">=" ? node.right.value : node.right.value + 1;
   }
   return `condition ${JSON.stringify(cond)} reads the bucket's events in a way a window count cannot express`;
 }

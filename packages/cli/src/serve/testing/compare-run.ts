@@ -33,7 +33,8 @@ export function quickCooldownPack(dir: string): string {
   const text = readFileSync(`${REPO}rules/security/http-security.yaml`, "utf8")
     .replace(/^(\s+)window: \S+$/gm, "$1window: 3s")
     .replace(/^(\s+)cooldown: \S+$/gm, "$1cooldown: 3s")
-    .replace(/file: lists\//g, `file: ${REPO}rules/lists/`);
+    // List files are named from rules/ (lists/…, crowdsec/lists/…): the copy names them absolutely.
+    .replace(/file: (?!\/)/g, `file: ${REPO}rules/`);
   const file = join(dir, "quick-cooldown.yaml");
   writeFileSync(file, text);
   return file;

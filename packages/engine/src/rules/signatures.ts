@@ -54,9 +54,9 @@ export class SignatureMatcher {
   constructor(packs: RulePackDoc | RulePackDoc[], opts: { prefilter?: boolean } = {}) {
     const usePrefilter = opts.prefilter !== false;
     const all = (Array.isArray(packs) ? packs : [packs]).flatMap((pack) => {
-      const used = usedClasses(pack);
+      const skip = offOnly(pack);
       return Object.entries(pack.signatures)
-        .filter(([cls]) => used?.has(cls) ?? true)
+        .filter(([cls]) => !skip.has(cls))
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([cls, spec]) => ({ pack, cls, spec, lists: (Array.isArray(spec.list) ? spec.list : [spec.list]).map((l) => pack.lists[l]) }));
     });
@@ -135,21 +135,23 @@ export class SignatureMatcher {
 }
 
 /**
- * The classes some enabled rule of the pack reads, or undefined when one counts every class (`signatureHits`):
- * a class only disabled rules name (an imported scenario left off) is not matched at all.
+ * The classes only disabled rules read (an imported scenario left off), which are not matched at all. A class no
+ * rule reads stays: it is context in the evidence of incidents other rules open (crawler user agents).
  */
-function usedClasses(pack: RulePackDoc): Set<string> | undefined {
-  const used = new Set<string>();
+function offOnly(pack: RulePackDoc): Set<string> {
+  const on = new Set<string>();
+  const off = new Set<string>();
   for (const r of pack.rules) {
-    if (!r.enabled) continue;
-    for (const p of r.match) if (p.field === "signature") for (const v of Array.isArray(p.value) ? p.value : [p.value]) used.add(String(v));
+    const read = r.enabled ? on : off;
+    for (const p of r.match) if (p.field === "signature") for (const v of Array.isArray(p.value) ? p.value : [p.value]) read.add(String(v));
     for (const t of [...r.when, ...r.escalate.flatMap((e) => (e.when ? [e.when] : []))]) {
-      if (t.metric === "signatureHits") return undefined;
+      // Counting every class reads them all.
+      if (t.metric === "signatureHits" && r.enabled) return new Set();
       const cls = /^signatureHits\((.+)\)$/.exec(t.metric)?.[1];
-      if (cls) used.add(cls);
+      if (cls) read.add(cls);
     }
   }
-  return used;
+  return new Set([...off].filter((c) => !on.has(c)));
 }
 
 function hasEscape(e: HTTPEvent, form: boolean): boolean {

@@ -14,6 +14,10 @@ type Quantified = { atom: Atom; min0: boolean; repeat: boolean };
 
 class GiveUp extends Error {}
 
+/**
+ * The literals every match of the regex `source` contains at least one of (see the file header), or undefined
+ * when no such set of literals at least MIN_LITERAL long exists, so the field cannot be prefiltered.
+ */
 export function requiredLiterals(source: string): string[] | undefined {
   try {
     const p = new Parser(source);

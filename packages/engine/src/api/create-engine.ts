@@ -49,7 +49,7 @@ export interface Engine {
    */
   push(text: string, source?: string): void;
   /**
-   * Feeds a whole stream (a `fetch` body, `process.stdin`, a file stream, or any async iterable of text or
+   * Feeds a whole stream (a `fetch` body, standard input, a file stream, or any async iterable of text or
    * bytes), decoding bytes as UTF-8 with replacement, and ends that source when the stream ends.
    */
   pushStream(stream: AsyncIterable<string | Uint8Array>, source?: string): Promise<void>;

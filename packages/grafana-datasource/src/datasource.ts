@@ -64,8 +64,10 @@ export class DataSource extends DataSourceApi<EdgeproofQuery, EdgeproofOptions> 
   async runQuery(q: EdgeproofQuery, range: { from: string; to: string }, scopedVars: ScopedVars = {}): Promise<DataFrame[]> {
     const filters = this.filterParams(q, scopedVars);
     switch (q.queryType ?? "incidents") {
-      case "incidents":
-        return [incidentsFrame(q.refId, await this.get("/api/incidents", IncidentList, { ...filters, ...range, limit: String(q.limit ?? 100) }))];
+      case "incidents": {
+        const [list, caps] = await Promise.all([this.get("/api/incidents", IncidentList, { ...filters, ...range, limit: String(q.limit ?? 100) }), this.getCapabilities()]);
+        return [incidentsFrame(q.refId, list, caps.features)];
+      }
       case "annotations":
         return [annotationsFrame(q.refId, await this.get("/api/incidents", IncidentList, { ...filters, ...range, limit: String(q.limit ?? 500) }))];
       case "incident": {

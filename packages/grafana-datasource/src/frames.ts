@@ -2,6 +2,7 @@ import { FieldType, createDataFrame, type DataFrame, type DataLink } from "@graf
 import { DASHBOARD_UID, type IncidentDetail, type IncidentList, type Summary, type Timeseries } from "./types";
 
 const ms = (iso: string) => Date.parse(iso);
+type FieldDef = { name: string; type: FieldType; values: unknown[] };
 
 /** Opens the detail view of the same dashboard for the clicked incident, keeping the time range. */
 export const DETAIL_LINK: DataLink = {
@@ -9,9 +10,13 @@ export const DETAIL_LINK: DataLink = {
   url: `/d/${DASHBOARD_UID}/incident-intelligence?var-incident=\${__value.raw}&\${__url_time_range}`,
 };
 
-/** Incidents as a table: one row per incident, newest first. */
-export function incidentsFrame(refId: string, list: IncidentList): DataFrame {
+/**
+ * Incidents as a table: one row per incident, newest first. Columns of a server feature that is off
+ * (`features`, from /api/capabilities) are left out, not left empty.
+ */
+export function incidentsFrame(refId: string, list: IncidentList, features: readonly string[]): DataFrame {
   const rows = list.items;
+  const on = (feature: string, ...fields: FieldDef[]) => (features.includes(feature) ? fields : []);
   return createDataFrame({
     refId,
     name: "incidents",
@@ -23,6 +28,7 @@ export function incidentsFrame(refId: string, list: IncidentList): DataFrame {
       { name: "severity", type: FieldType.string, values: rows.map((r) => r.severity) },
       { name: "kind", type: FieldType.string, values: rows.map((r) => r.kind) },
       { name: "status", type: FieldType.string, values: rows.map((r) => r.status) },
+      ...on("lifecycle", { name: "lifecycle", type: FieldType.string, values: rows.map((r) => r.lifecycleState ?? "") }),
       { name: "title", type: FieldType.string, values: rows.map((r) => r.title) },
       { name: "findings", type: FieldType.string, values: rows.map((r) => (r.findings ?? []).map((f) => `${f.severity} ${f.ruleId}`).join(", ")) },
       { name: "host", type: FieldType.string, values: rows.map((r) => r.key.host ?? "") },
@@ -33,7 +39,7 @@ export function incidentsFrame(refId: string, list: IncidentList): DataFrame {
       { name: "5xx", type: FieldType.number, values: rows.map((r) => r.metrics.fiveXx ?? null) },
       { name: "errorRatio", type: FieldType.number, values: rows.map((r) => r.metrics.errorRatio ?? null), config: { unit: "percentunit" } },
       { name: "outcome", type: FieldType.string, values: rows.map((r) => r.outcome ?? "") },
-      { name: "rca", type: FieldType.string, values: rows.map((r) => r.rcaSummary ?? "") },
+      ...on("rca", { name: "rca", type: FieldType.string, values: rows.map((r) => r.rcaSummary ?? "") }),
     ],
   });
 }
@@ -125,11 +131,26 @@ export function detailFrames(refId: string, d: IncidentDetail): DataFrame[] {
         { name: "id", type: FieldType.string, values: findings.map((f) => f.id) },
       ],
     }),
+    ...rcaFrames(refId, inc.rca),
+    createDataFrame({ refId, name: "recommendations", fields: [{ name: "recommendation", type: FieldType.string, values: recs }] }),
+    ...serveFrames(refId, d),
+  ];
+}
+
+/**
+ * The root-cause table (root first, each symptom naming the cause it follows from and what links them) and
+ * the causal chains as one line each. None without RCA: a server without a snapshot has no such view.
+ */
+function rcaFrames(refId: string, rca: IncidentDetail["incident"]["rca"]): DataFrame[] {
+  if (!rca) return [];
+  const causes = rca.causes;
+  return [
     createDataFrame({
       refId,
       name: "rca",
       fields: [
         { name: "cause", type: FieldType.string, values: causes.map((c) => c.cause) },
+        { name: "follows from", type: FieldType.string, values: causes.map((c) => c.because ?? "") },
         { name: "confidence", type: FieldType.string, values: causes.map((c) => c.confidence) },
         { name: "summary", type: FieldType.string, values: causes.map((c) => c.summary) },
         {
@@ -137,11 +158,11 @@ export function detailFrames(refId: string, d: IncidentDetail): DataFrame[] {
           type: FieldType.string,
           values: causes.map((c) => c.evidence.map((e) => `${e.kind} ${e.namespace ? `${e.namespace}/` : ""}${e.name} ${e.field}=${e.value}${e.time ? ` @${e.time}` : ""}`).join("\n")),
         },
+        { name: "link", type: FieldType.string, values: causes.map((c) => (c.link ?? []).join("\n")) },
         { name: "counterEvidence", type: FieldType.string, values: causes.map((c) => c.counterEvidence.join("\n")) },
       ],
     }),
-    createDataFrame({ refId, name: "recommendations", fields: [{ name: "recommendation", type: FieldType.string, values: recs }] }),
-    ...serveFrames(refId, d),
+    createDataFrame({ refId, name: "chain", fields: [{ name: "causal chain", type: FieldType.string, values: rca.chains ?? [] }] }),
   ];
 }
 
@@ -160,6 +181,22 @@ function serveFrames(refId: string, d: IncidentDetail): DataFrame[] {
           { name: "from", type: FieldType.string, values: audit.map((a) => a.from ?? "") },
           { name: "to", type: FieldType.string, values: audit.map((a) => a.to) },
           { name: "note", type: FieldType.string, values: audit.map((a) => a.note ?? "") },
+        ],
+      }),
+    );
+  }
+  const alert = d.alert;
+  if (alert) {
+    out.push(
+      createDataFrame({
+        refId,
+        name: "alert",
+        fields: [
+          { name: "status", type: FieldType.string, values: [alert.status] },
+          { name: "startsAt", type: FieldType.time, values: [ms(alert.startsAt)] },
+          { name: "endsAt", type: FieldType.time, values: [alert.endsAt ? ms(alert.endsAt) : null] },
+          { name: "labels", type: FieldType.string, values: [Object.entries(alert.labels).map(([k, v]) => `${k}=${v}`).join(" ")] },
+          { name: "escalation", type: FieldType.string, values: [alert.escalation?.note ?? ""] },
         ],
       }),
     );
@@ -185,23 +222,21 @@ function serveFrames(refId: string, d: IncidentDetail): DataFrame[] {
 /** The "Live incidents (last 24h)" tile: one row of totals, plus counts per kind and severity. */
 export function summaryFrames(refId: string, s: Summary): DataFrame[] {
   const base = `/d/${DASHBOARD_UID}/incident-intelligence?from=${s.link.from}&to=${s.link.to}`;
-  const link = (extra: string): DataLink[] => [{ title: "Show these incidents", url: base + extra }];
+  // displayName pins the tile's labels: with the second frame beside it, Grafana would name them "summary total", …,
+  // and the stat panel's field regex would match nothing ("No data").
+  const links = (extra: string): DataLink[] => [{ title: "Show these incidents", url: base + extra }];
+  const tile = (name: string, value: number, extra: string) => ({ name, type: FieldType.number, values: [value], config: { displayName: name, links: links(extra) } });
   const kindVar = (k: string) => `&var-kind=${encodeURIComponent(k)}`;
   return [
     createDataFrame({
       refId,
       name: "summary",
       fields: [
-        { name: "total", type: FieldType.number, values: [s.total], config: { links: link("") } },
-        { name: "open", type: FieldType.number, values: [s.open], config: { links: link("") } },
-        { name: "security", type: FieldType.number, values: [s.byKind.security ?? 0], config: { links: link(kindVar("security")) } },
-        { name: "reliability", type: FieldType.number, values: [s.byKind.reliability ?? 0], config: { links: link(kindVar("reliability")) } },
-        ...(["P0", "P1", "P2", "P3", "P4"] as const).map((p) => ({
-          name: p,
-          type: FieldType.number,
-          values: [s.bySeverity[p] ?? 0],
-          config: { links: link(`&var-severity=${p}`) },
-        })),
+        tile("total", s.total, ""),
+        tile("open", s.open, ""),
+        tile("security", s.byKind.security ?? 0, kindVar("security")),
+        tile("reliability", s.byKind.reliability ?? 0, kindVar("reliability")),
+        ...(["P0", "P1", "P2", "P3", "P4"] as const).map((p) => tile(p, s.bySeverity[p] ?? 0, `&var-severity=${p}`)),
       ],
     }),
     createDataFrame({
@@ -210,7 +245,7 @@ export function summaryFrames(refId: string, s: Summary): DataFrame[] {
       fields: [
         { name: "kind", type: FieldType.string, values: s.byKindSeverity.map((x) => x.kind) },
         { name: "severity", type: FieldType.string, values: s.byKindSeverity.map((x) => x.severity) },
-        { name: "count", type: FieldType.number, values: s.byKindSeverity.map((x) => x.count), config: { links: link("&var-kind=${__data.fields.kind}&var-severity=${__data.fields.severity}") } },
+        { name: "count", type: FieldType.number, values: s.byKindSeverity.map((x) => x.count), config: { links: links("&var-kind=${__data.fields.kind}&var-severity=${__data.fields.severity}") } },
       ],
     }),
   ];
@@ -220,14 +255,16 @@ export function summaryFrames(refId: string, s: Summary): DataFrame[] {
 export function timeseriesFrames(refId: string, ts: Timeseries): DataFrame[] {
   return ts.series.map((s) => {
     const labels = { [ts.by]: s.name };
+    // The legend says "shop-api-80 5xx/s"; Grafana would otherwise join frame name, field name and label.
+    const rate = (name: string, values: number[]) => ({ name, type: FieldType.number, values, labels, config: { unit: "reqps", displayNameFromDS: `${s.name} ${name}` } });
     return createDataFrame({
       refId,
       name: s.name,
       fields: [
         { name: "time", type: FieldType.time, values: s.points.map((p) => p.t) },
-        { name: "requests/s", type: FieldType.number, values: s.points.map((p) => p.rps), labels, config: { unit: "reqps" } },
-        { name: "4xx/s", type: FieldType.number, values: s.points.map((p) => p.rate4xx), labels, config: { unit: "reqps" } },
-        { name: "5xx/s", type: FieldType.number, values: s.points.map((p) => p.rate5xx), labels, config: { unit: "reqps" } },
+        rate("requests/s", s.points.map((p) => p.rps)),
+        rate("4xx/s", s.points.map((p) => p.rate4xx)),
+        rate("5xx/s", s.points.map((p) => p.rate5xx)),
       ],
     });
   });

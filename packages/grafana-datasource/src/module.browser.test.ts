@@ -1,68 +1,14 @@
 // @vitest-environment node
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { createServer, request as httpRequest, type Server } from "node:http";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { build } from "esbuild";
 import { chromium, type Browser } from "playwright-core";
 import { REPO, spawnServe, type ServeProcess } from "../../cli/src/serve/testing/spawn-serve";
+import { buildPageBundle, CHROMIUM, harnessServer, haveChromium, listen, PKG } from "../test/browser/harness-server";
 
-const CHROMIUM = "/usr/bin/chromium";
-const PKG = `${REPO}packages/grafana-datasource/`;
 const SHOT = `${REPO}test-results/grafana-datasource-query-editor.png`;
-const required = process.env.EDGEPROOF_REQUIRE_INTEGRATION === "1";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && required) throw new Error(`${CHROMIUM} is missing and EDGEPROOF_REQUIRE_INTEGRATION=1: install it with apt-get install -y chromium`);
-
-/** Grafana's shared modules for the page, bundled by esbuild (css dropped, svg icons inlined as text). */
-async function buildHost(out: string): Promise<void> {
-  await build({
-    entryPoints: [`${PKG}test/browser/host-entry.ts`],
-    bundle: true,
-    format: "iife",
-    outfile: out,
-    minify: true,
-    logLevel: "silent",
-    loader: { ".css": "empty", ".svg": "text", ".woff": "empty", ".woff2": "empty", ".png": "empty" },
-    define: { "process.env.NODE_ENV": '"production"', global: "globalThis" },
-  });
-}
-
-/**
- * Static files for the harness plus what Grafana's data source proxy does: `/api/datasources/proxy/uid/
- * edgeproof/edgeproof/*` (the plugin.json route) is forwarded to edgeproof serve with the bearer token added.
- */
-function harnessServer(host: string, serveUrl: string, token: string): Server {
-  const files: Record<string, [string, string]> = {
-    "/harness.html": [`${PKG}test/browser/harness.html`, "text/html"],
-    "/harness.js": [`${PKG}test/browser/harness.js`, "text/javascript"],
-    "/host.js": [host, "text/javascript"],
-    "/dist/module.js": [`${PKG}dist/module.js`, "text/javascript"],
-    "/systemjs/system.js": [`${REPO}node_modules/systemjs/dist/system.js`, "text/javascript"],
-    "/systemjs/extras/amd.js": [`${REPO}node_modules/systemjs/dist/extras/amd.js`, "text/javascript"],
-  };
-  const route = "/api/datasources/proxy/uid/edgeproof/edgeproof/";
-  const upstream = new URL(serveUrl);
-  return createServer((req, res) => {
-    const url = req.url ?? "/";
-    if (url.startsWith(route)) {
-      const fwd = httpRequest(
-        { host: upstream.hostname, port: upstream.port, path: "/" + url.slice(route.length), method: "GET", headers: { authorization: `Bearer ${token}` }, timeout: 10_000 },
-        (up) => {
-          res.writeHead(up.statusCode ?? 502, { "content-type": up.headers["content-type"] ?? "application/json" });
-          up.pipe(res);
-        },
-      );
-      fwd.on("error", () => res.writeHead(502).end());
-      fwd.end();
-      return;
-    }
-    const f = files[url.split("?")[0]];
-    if (!f) return void res.writeHead(404).end();
-    res.writeHead(200, { "content-type": f[1] }).end(readFileSync(f[0]));
-  });
-}
 
 describe.skipIf(!haveChromium)("the built plugin in headless Chromium", () => {
   let srv: ServeProcess;
@@ -76,11 +22,15 @@ describe.skipIf(!haveChromium)("the built plugin in headless Chromium", () => {
     if (!existsSync(`${PKG}dist/module.js`)) throw new Error("dist/module.js missing: run `npm run build -w packages/grafana-datasource`");
     dataDir = mkdtempSync(join(tmpdir(), "edgeproof-browser-"));
     work = mkdtempSync(join(tmpdir(), "edgeproof-harness-"));
-    const [s] = await Promise.all([spawnServe(["fixtures/demo", "--data-dir", dataDir], { env: { EDGEPROOF_TOKEN: "browser-token" } }), buildHost(join(work, "host.js"))]);
+    const [s] = await Promise.all([spawnServe(["fixtures/demo", "--data-dir", dataDir], { env: { EDGEPROOF_TOKEN: "browser-token" } }), buildPageBundle("host-entry.ts", join(work, "host.js"))]);
     srv = s;
-    http = harnessServer(join(work, "host.js"), srv.url, "browser-token");
-    await new Promise<void>((r) => http.listen(0, "127.0.0.1", r));
-    base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
+    const files: Record<string, [string, string]> = {
+      "/harness.html": [`${PKG}test/browser/harness.html`, "text/html"],
+      "/harness.js": [`${PKG}test/browser/harness.js`, "text/javascript"],
+      "/host.js": [join(work, "host.js"), "text/javascript"],
+    };
+    http = harnessServer(files, srv.url, "browser-token");
+    base = await listen(http);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"], timeout: 30_000 });
   }, 90_000);
   afterAll(async () => {

@@ -26,8 +26,14 @@ export interface EdgeproofQuery extends DataQuery, Filters {
   useDashboardRange?: boolean;
 }
 
-export const DETAIL_PARTS = ["proof", "evidence", "thresholds", "findings", "rca", "recommendations", "lifecycle", "fix preview"] as const;
+export const DETAIL_PARTS = ["proof", "evidence", "thresholds", "findings", "rca", "chain", "recommendations", "lifecycle", "fix preview", "alert"] as const;
 export type DetailPart = (typeof DETAIL_PARTS)[number];
+
+/**
+ * Detail parts that exist only when a server feature is on (`/api/capabilities`); the others always do. A
+ * feature that is off leaves nothing behind: the editor does not offer the part, no frame carries it.
+ */
+export const PART_FEATURE: Partial<Record<DetailPart, string>> = { rca: "rca", chain: "rca", lifecycle: "lifecycle", "fix preview": "runbooks", alert: "alerting" };
 
 /** Values of a template variable's "All" option: no constraint. */
 export const ALL_VALUES = ["*", "$__all"];
@@ -91,6 +97,9 @@ const RcaFinding = z.object({
   evidence: z.array(RcaEvidence),
   counterEvidence: z.array(z.string()),
   recommendations: z.array(z.string()),
+  /** The cause this one follows from; with `link`, what ties the two (shared objects, timestamp order). */
+  because: z.optional(z.string()),
+  link: z.optional(z.array(z.string())),
 });
 
 export const IncidentDetail = z.object({
@@ -119,7 +128,7 @@ export const IncidentDetail = z.object({
     thresholds: z.array(z.object({ condition: z.string(), observed: z.number(), required: z.number(), op: z.string(), met: z.boolean() })),
     findings: z.optional(z.array(z.extend(FindingSummary, { name: z.string(), category: z.string(), metrics: z.object({ requests: z.number(), distinctPaths: z.number(), peakRps: z.number() }) }))),
     recommendations: z.array(z.string()),
-    rca: z.optional(z.object({ summary: z.string(), causes: z.array(RcaFinding), blindSpots: z.array(z.string()) })),
+    rca: z.optional(z.object({ summary: z.string(), causes: z.array(RcaFinding), chains: z.optional(z.array(z.string())), blindSpots: z.array(z.string()) })),
   }),
   proof: z.object({ text: z.string(), json: z.record(z.string(), z.unknown()) }),
   lifecycle: z.optional(
@@ -129,6 +138,16 @@ export const IncidentDetail = z.object({
     }),
   ),
   fixPreview: z.optional(z.object({ runbook: z.string(), title: z.string(), steps: z.array(z.object({ name: z.string(), instructions: z.string() })) })),
+  /** Only from a server with alerting on, once the incident has an alert. */
+  alert: z.optional(
+    z.object({
+      status: z.string(),
+      startsAt: z.string(),
+      endsAt: z.optional(z.string()),
+      labels: z.record(z.string(), z.string()),
+      escalation: z.optional(z.object({ note: z.string(), startsAt: z.string(), endsAt: z.optional(z.string()) })),
+    }),
+  ),
 });
 export type IncidentDetail = z.infer<typeof IncidentDetail>;
 

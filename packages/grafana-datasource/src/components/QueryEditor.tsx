@@ -2,7 +2,7 @@ import { useEffect, useState, type ChangeEvent } from "react";
 import type { QueryEditorProps, SelectableValue } from "@grafana/data";
 import { InlineField, InlineSwitch, Input, Select, Stack } from "@grafana/ui";
 import type { DataSource } from "../datasource";
-import { DETAIL_PARTS, type DetailPart, type EdgeproofOptions, type EdgeproofQuery, type QueryType } from "../types";
+import { DETAIL_PARTS, PART_FEATURE, type DetailPart, type EdgeproofOptions, type EdgeproofQuery, type QueryType } from "../types";
 
 type Props = QueryEditorProps<DataSource, EdgeproofQuery, EdgeproofOptions>;
 
@@ -14,9 +14,6 @@ const TYPES: Array<SelectableValue<QueryType> & { feature: string }> = [
   { label: "Time series", value: "timeseries", feature: "timeseries", description: "Request, 4xx and 5xx rates" },
   { label: "Annotations", value: "annotations", feature: "annotations", description: "Incidents as regions on graphs" },
 ];
-
-/** Detail parts that exist only when a server feature is on; the others are always there. */
-const PART_FEATURE: Partial<Record<DetailPart, string>> = { lifecycle: "lifecycle", "fix preview": "runbooks" };
 
 const FILTERS = [
   { key: "kind", label: "Kind", placeholder: "$kind or security" },

@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -79,7 +79,26 @@ describe.concurrent("edgeproof serve: its data dir", () => {
       chmodSync(log, 0o644);
       const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
       expectOneClearLine(await serveRefuses([log, "--data-dir", join(locked, "data")], asNobody), /--data-dir .*locked\/data cannot be created: permission denied/);
+      // A directory that exists but cannot be written to (the claim file is the first write).
+      expectOneClearLine(await serveRefuses([log, "--data-dir", locked], asNobody), /--data-dir .*locked is not writable: permission denied/);
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  // A full disk needs a file system that can be filled: a 16 KiB tmpfs, which only root may mount (skipped otherwise).
+  it.skipIf(!canMountTmpfs())("refuses a data dir on a full disk with one line and exit 2, and leaves no claim behind", async () => {
+    const { dir, log } = scratch("edgeproof-full-");
+    const mnt = join(dir, "full");
+    mkdirSync(mnt);
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", mnt]);
+    try {
+      const r = await serveRefuses([log, "--data-dir", join(mnt, "data")]);
+      // lmdb's C code prints its own "Write error: …" (no newline) before ours; our line names the dir and the cause.
+      expectOneClearLine(r, /--data-dir .*full\/data: cannot open the store there: No space left on device/);
+      expect(existsSync(join(mnt, "data", "serve.pid"))).toBe(false);
+    } finally {
+      execFileSync("umount", [mnt]);
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -180,4 +199,19 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+/** Whether this process may mount a tmpfs (root with CAP_SYS_ADMIN), tried once on a scratch directory. */
+function canMountTmpfs(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  const d = mkdtempSync(join(tmpdir(), "edgeproof-mount-"));
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=4k", "tmpfs", d], { stdio: "ignore" });
+    execFileSync("umount", [d], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { DataSourceInstanceSettings } from "@grafana/data";
 import { DataSource } from "../datasource";
 import { QueryEditor } from "./QueryEditor";
-import type { Capabilities, EdgeproofOptions, EdgeproofQuery } from "../types";
+import { DETAIL_PARTS, type Capabilities, type EdgeproofOptions, type EdgeproofQuery } from "../types";
 
 /** A DataSource whose server reports `features`; the editor only asks it for capabilities. */
 function dsWith(features: string[]): DataSource {
@@ -55,5 +55,20 @@ describe("QueryEditor", () => {
     expect(screen.getByPlaceholderText("$upstream")).not.toBeNull();
     expect(screen.queryByPlaceholderText("$host")).toBeNull();
     expect(screen.queryByPlaceholderText("203.0.113.7")).toBeNull();
+  });
+
+  it("offers a detail part only when the server has its feature: none of RCA, lifecycle, alerting or runbooks is left as a dead option", async () => {
+    const parts = async (features: string[]) => {
+      const { unmount } = render(<QueryEditor query={{ refId: "A", queryType: "incident" }} onChange={vi.fn()} onRunQuery={vi.fn()} datasource={dsWith(features)} />);
+      await waitFor(() => expect(screen.getByText("Incident detail")).not.toBeNull());
+      fireEvent.keyDown(document.getElementById("edgeproof-part")!, { key: "ArrowDown" });
+      const labels = (await screen.findAllByRole("option")).map((o) => o.textContent ?? "");
+      unmount();
+      return labels;
+    };
+    const off = await parts(ALL);
+    expect(off).toEqual(["all", "proof", "evidence", "thresholds", "findings", "recommendations"]);
+    const on = await parts([...ALL, "rca", "lifecycle", "alerting", "runbooks"]);
+    expect(on).toEqual(["all", ...DETAIL_PARTS]);
   });
 });

@@ -166,57 +166,35 @@ function rcaFrames(refId: string, rca: IncidentDetail["incident"]["rca"]): DataF
   ];
 }
 
-/** What serve adds when its features are on: the audit trail and the manual fix preview (never an action). */
+/** What serve adds when its features are on: the audit trail, the alert, the manual fix preview (never an action). */
 function serveFrames(refId: string, d: IncidentDetail): DataFrame[] {
-  const out: DataFrame[] = [];
-  const audit = d.lifecycle?.audit;
-  if (audit) {
-    out.push(
-      createDataFrame({
-        refId,
-        name: "lifecycle",
-        fields: [
-          { name: "time", type: FieldType.time, values: audit.map((a) => ms(a.at)) },
-          { name: "by", type: FieldType.string, values: audit.map((a) => a.by) },
-          { name: "from", type: FieldType.string, values: audit.map((a) => a.from ?? "") },
-          { name: "to", type: FieldType.string, values: audit.map((a) => a.to) },
-          { name: "note", type: FieldType.string, values: audit.map((a) => a.note ?? "") },
-        ],
-      }),
-    );
-  }
-  const alert = d.alert;
-  if (alert) {
-    out.push(
-      createDataFrame({
-        refId,
-        name: "alert",
-        fields: [
-          { name: "status", type: FieldType.string, values: [alert.status] },
-          { name: "startsAt", type: FieldType.time, values: [ms(alert.startsAt)] },
-          { name: "endsAt", type: FieldType.time, values: [alert.endsAt ? ms(alert.endsAt) : null] },
-          { name: "labels", type: FieldType.string, values: [Object.entries(alert.labels).map(([k, v]) => `${k}=${v}`).join(" ")] },
-          { name: "escalation", type: FieldType.string, values: [alert.escalation?.note ?? ""] },
-        ],
-      }),
-    );
-  }
-  const fix = d.fixPreview;
-  if (fix) {
-    out.push(
-      createDataFrame({
-        refId,
-        name: "fix preview",
-        fields: [
-          { name: "step", type: FieldType.number, values: fix.steps.map((_, i) => i + 1) },
-          { name: "name", type: FieldType.string, values: fix.steps.map((s) => s.name) },
-          { name: "instructions", type: FieldType.string, values: fix.steps.map((s) => s.instructions) },
-          { name: "runbook", type: FieldType.string, values: fix.steps.map(() => `${fix.runbook}: ${fix.title}`) },
-        ],
-      }),
-    );
-  }
-  return out;
+  const frame = (name: string, fields: FieldDef[]) => createDataFrame({ refId, name, fields });
+  const { lifecycle, alert, fixPreview: fix } = d;
+  return [
+    lifecycle &&
+      frame("lifecycle", [
+        { name: "time", type: FieldType.time, values: lifecycle.audit.map((a) => ms(a.at)) },
+        { name: "by", type: FieldType.string, values: lifecycle.audit.map((a) => a.by) },
+        { name: "from", type: FieldType.string, values: lifecycle.audit.map((a) => a.from ?? "") },
+        { name: "to", type: FieldType.string, values: lifecycle.audit.map((a) => a.to) },
+        { name: "note", type: FieldType.string, values: lifecycle.audit.map((a) => a.note ?? "") },
+      ]),
+    alert &&
+      frame("alert", [
+        { name: "status", type: FieldType.string, values: [alert.status] },
+        { name: "startsAt", type: FieldType.time, values: [ms(alert.startsAt)] },
+        { name: "endsAt", type: FieldType.time, values: [alert.endsAt ? ms(alert.endsAt) : null] },
+        { name: "labels", type: FieldType.string, values: [Object.entries(alert.labels).map(([k, v]) => `${k}=${v}`).join(" ")] },
+        { name: "escalation", type: FieldType.string, values: [alert.escalation?.note ?? ""] },
+      ]),
+    fix &&
+      frame("fix preview", [
+        { name: "step", type: FieldType.number, values: fix.steps.map((_, i) => i + 1) },
+        { name: "name", type: FieldType.string, values: fix.steps.map((s) => s.name) },
+        { name: "instructions", type: FieldType.string, values: fix.steps.map((s) => s.instructions) },
+        { name: "runbook", type: FieldType.string, values: fix.steps.map(() => `${fix.runbook}: ${fix.title}`) },
+      ]),
+  ].filter((f): f is DataFrame => Boolean(f));
 }
 
 /** The "Live incidents (last 24h)" tile: one row of totals, plus counts per kind and severity. */

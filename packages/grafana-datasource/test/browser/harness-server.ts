@@ -46,6 +46,7 @@ export function harnessServer(files: Record<string, [string, string]>, serveUrl:
     "/dist/module.js": [`${PKG}dist/module.js`, "text/javascript"],
     "/systemjs/system.js": [`${REPO}node_modules/systemjs/dist/system.js`, "text/javascript"],
     "/systemjs/extras/amd.js": [`${REPO}node_modules/systemjs/dist/extras/amd.js`, "text/javascript"],
+    "/importmap.json": [`${PKG}test/browser/importmap.json`, "application/importmap+json"],
     ...files,
   };
   const upstream = new URL(serveUrl);

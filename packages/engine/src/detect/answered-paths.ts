@@ -30,7 +30,7 @@ export class AnsweredPaths {
     const answered = status >= 200 && status < 400;
     if (!counted) {
       // The signature gate (a list hit in the rule's pack) turns nearly every request away before the subject runs.
-      if (!answered || (this.rule.signaturePack !== undefined && ev.signatures?.has(this.rule.signaturePack) !== true) || !this.subject(ev)) return false;
+      if (!answered || (this.rule.gate.signaturePack !== undefined && ev.signatures?.has(this.rule.gate.signaturePack) !== true) || !this.subject(ev)) return false;
       this.last.set(this.keyOf(ev), ev.e.ts);
       return false;
     }

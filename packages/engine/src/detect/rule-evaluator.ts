@@ -1,5 +1,5 @@
 import type { ObservedEvent } from "../event/observed-event.js";
-import { compileRule, describeThreshold, meets, parseMetric, passesGates, type CompiledRule } from "../rules/compile.js";
+import { compileRule, describeThreshold, meets, parseMetric, type CompiledRule } from "../rules/compile.js";
 import { groupFieldText, groupKeyCached, groupShapeId } from "../rules/fields.js";
 import type { Rule, RulePackDoc } from "../rules/index.js";
 import { classOf, KeyWindow } from "../window/key-window.js";
@@ -79,6 +79,8 @@ export interface RuleEvaluatorHooks {
   closed(d: IncidentDraft): void;
   /** Redacts credentials from everything an incident quotes. */
   redactor: Redactor;
+  /** The rule starts (true) or stops needing the events its match rejects (see RuleEvaluator.listening). */
+  listening?(r: RuleEvaluator, on: boolean): void;
 }
 
 /** Exact sliding-window evaluation of one rule over every key it groups by. */
@@ -115,6 +117,11 @@ export class RuleEvaluator {
    * would dilute an outage's ratio, and its own 5xx would fake one. An open incident tallies them apart.
    */
   private readonly scannerApart: boolean;
+  /**
+   * Whether events the match rejects can matter: while an incident is open (to its key) or a share window holds
+   * events (as its other traffic). A skipAnswered rule's answers are events its signature gate lets through.
+   */
+  private listening = false;
   /** The last key looked up: consecutive events usually share it (one host, a few upstreams). */
   private lastKey: string | undefined;
   private lastState: KeyState | undefined;
@@ -150,12 +157,13 @@ export class RuleEvaluator {
 
   /**
    * `openMask` has the bit of each groupBy field whose value in this event has an open incident in some rule:
-   * an event this rule does not count matters only to an open incident of its key. Returns whether the rule
-   * counted the event.
+   * an event this rule does not count matters only to an open incident of its key. `candidate: false` says the
+   * rule's gate rejects the event (its match cannot hold), which only a listening rule is told. Returns whether
+   * the rule counted the event.
    */
-  onEvent(ev: ObservedEvent, openMask: number): boolean {
+  onEvent(ev: ObservedEvent, openMask: number, candidate = true): boolean {
     const c = this.compiled;
-    let counted = !(this.scannerApart && openMask & OPEN_BIT.scanner) && passesGates(c, ev) && c.match(ev);
+    let counted = candidate && !(this.scannerApart && openMask & OPEN_BIT.scanner) && c.match(ev);
     if (this.answered) counted = this.answered.judge(ev, counted);
     if (!counted) {
       // Traffic a share condition divides by matters only to a key whose window holds events.
@@ -211,6 +219,7 @@ export class RuleEvaluator {
     st.parts = st.key.split("\u0000");
     st.sameFirst = this.liveFirst.get(st.parts[0]);
     this.liveFirst.set(st.parts[0], st);
+    this.relisten();
   }
 
   private unlinkShare(st: KeyState): void {
@@ -219,10 +228,18 @@ export class RuleEvaluator {
     if (s === st) {
       if (st.sameFirst) this.liveFirst.set(first, st.sameFirst);
       else this.liveFirst.delete(first);
-      return;
+    } else {
+      while (s && s.sameFirst !== st) s = s.sameFirst;
+      if (s) s.sameFirst = st.sameFirst;
     }
-    while (s && s.sameFirst !== st) s = s.sameFirst;
-    if (s) s.sameFirst = st.sameFirst;
+    this.relisten();
+  }
+
+  private relisten(): void {
+    const on = this.open > 0 || this.liveFirst.size > 0;
+    if (on === this.listening) return;
+    this.listening = on;
+    this.hooks.listening?.(this, on);
   }
 
   /** Processes the passage of event time up to `now` for every key, and forgets keys that went quiet. */
@@ -309,6 +326,7 @@ export class RuleEvaluator {
     else this.openFirst.delete(first);
     st.trace?.push({ time: inc.closedAt, trigger: "expiry", counted: false, conditions: [], holds: false, state: "closed" });
     this.hooks.closed(inc);
+    this.relisten();
   }
 
   private evaluate(st: KeyState, t: number, ev?: ObservedEvent): void {
@@ -327,6 +345,7 @@ export class RuleEvaluator {
         this.open++;
         const first = st.inc.key[this.compiled.rule.groupBy[0]]!;
         this.openFirst.set(first, (this.openFirst.get(first) ?? 0) + 1);
+        this.relisten();
         // A miss only counts while the rule never fired for the key.
         st.best = undefined;
         state = "opened";

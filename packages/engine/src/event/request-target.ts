@@ -22,18 +22,18 @@ export function fileName(path: string): string | undefined {
 
 /** `file_ext`: the last segment's extension with its dot; a leading dot (`.env`) is no extension. */
 export function fileExt(path: string): string | undefined {
-  const name = fileName(path);
-  if (name === undefined) return undefined;
-  const dot = name.lastIndexOf(".");
-  return dot >= 1 ? name.slice(dot) : "";
+  const slash = path.lastIndexOf("/");
+  if (slash < 0) return undefined;
+  const dot = path.lastIndexOf(".");
+  return dot >= slash + 2 ? path.slice(dot) : "";
 }
 
-/** `file_frag`: the last segment without its extension. */
+/** `file_frag`: the last segment without its extension (sliced from the path: rules read it for every GET). */
 export function fileFrag(path: string): string | undefined {
-  const name = fileName(path);
-  if (name === undefined) return undefined;
-  const dot = name.lastIndexOf(".");
-  return dot >= 1 ? name.slice(0, dot) : name;
+  const slash = path.lastIndexOf("/");
+  if (slash < 0) return undefined;
+  const dot = path.lastIndexOf(".");
+  return dot >= slash + 2 ? path.slice(slash + 1, dot) : path.slice(slash + 1);
 }
 
 /**

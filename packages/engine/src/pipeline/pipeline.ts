@@ -3,7 +3,8 @@ import type { ObservedEvent } from "../event/observed-event.js";
 import { dateLine, parseDated, parseLine, parseNonAccessLine, type CompiledFormat, type DatedLine, type ParseContext, type W3cState } from "../parse/index.js";
 import type { RcaInput } from "../rca/rca-input.js";
 import { SignatureMatcher, type RulePackDoc } from "../rules/index.js";
-import { compileMatch } from "../rules/compile.js";
+import { compileGate, compileMatch } from "../rules/compile.js";
+import { GateIndex } from "../rules/match-gate.js";
 import { ReorderBuffer } from "../window/reorder-buffer.js";
 import type { IncidentDraft, TraceStep } from "../detect/rule-evaluator.js";
 import type { NearMiss } from "../detect/near-miss.js";
@@ -87,8 +88,11 @@ export class Pipeline {
   private readonly log: IncidentLog;
   /** Every pack's signatures in one matcher: one scan of each field per event, whatever the number of packs. */
   private readonly matcher: SignatureMatcher | undefined;
-  /** Every pack's exclusions: an event one of them holds for reaches no security rule. */
-  private readonly exclusions: Array<{ id: string; test: (ev: ObservedEvent) => boolean }>;
+  /**
+   * Every pack's exclusions: an event one of them holds for reaches no security rule. Indexed by their gates:
+   * an application whitelist names its method, statuses and paths, so nearly every request is tested by none.
+   */
+  private readonly exclusions: GateIndex<{ id: string; test: (ev: ObservedEvent) => boolean }>;
   private readonly splitters = new Map<string, LineSplitter>();
   /** Release order of the next event (ObservedEvent.seq). */
   private seq = 0;
@@ -123,7 +127,9 @@ export class Pipeline {
     this.buffer = new ReorderBuffer(opts.allowedLatenessMs ?? 5000);
     this.resolver = clientResolver(opts.clientIp);
     this.parseOnRelease = opts.onEvent === undefined;
-    this.exclusions = opts.packs.flatMap((p) => p.exclusions.map((x) => ({ id: `${p.name}/${x.id}`, test: compileMatch(x.match, p.name) })));
+    this.exclusions = new GateIndex(
+      opts.packs.flatMap((p) => p.exclusions.map((x) => ({ item: { id: `${p.name}/${x.id}`, test: compileMatch(x.match, p.name) }, gate: compileGate(x.match, p.name) }))),
+    );
     const matcher = new SignatureMatcher(opts.packs);
     this.matcher = matcher.size > 0 ? matcher : undefined;
     const log = (this.log = new IncidentLog({ retainClosed: opts.retainClosed !== false, changes: opts.changes === true, rca: opts.rca && ((d) => this.rca(d)) }));
@@ -375,7 +381,7 @@ export class Pipeline {
 
   /** Whether an exclusion holds for the event, counted per exclusion (the first that holds). */
   private excludedBy(ev: ObservedEvent): boolean {
-    const x = this.exclusions.find((x) => x.test(ev));
+    const x = this.exclusions.select(ev).find((x) => x.test(ev));
     if (!x) return false;
     const counts = (this.counters.excluded ??= {});
     counts[x.id] = (counts[x.id] ?? 0) + 1;
@@ -387,7 +393,7 @@ export class Pipeline {
     if (this.firstReleased === undefined) this.firstReleased = t;
     this.lastReleased = t;
     ev.seq = this.seq++;
-    this.rules.onEvent(ev, this.exclusions.length > 0 && this.excludedBy(ev));
+    this.rules.onEvent(ev, this.exclusions.size > 0 && this.excludedBy(ev));
     if (t >= this.nextSweep) {
       this.rules.sweep(t);
       this.nextSweep = t + SWEEP_EVERY_MS;

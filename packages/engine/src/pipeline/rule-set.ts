@@ -6,6 +6,7 @@ import type { NearMiss } from "../detect/near-miss.js";
 import { Correlator, type ActorDraft } from "../incident/correlate.js";
 import type { IncidentKey } from "../incident/incident.js";
 import type { Redactor } from "../incident/redact.js";
+import { GateIndex, type MatchGate } from "../rules/match-gate.js";
 
 export interface DetectionHooks {
   redactor: Redactor;
@@ -15,14 +16,79 @@ export interface DetectionHooks {
   reliabilityClosed(d: IncidentDraft): void;
 }
 
+/** A rule in its place in the dispatch order. */
+interface Slot {
+  r: RuleEvaluator;
+  order: number;
+}
+
+/**
+ * The rules of one stage (security or reliability), each shown only the requests that can matter to it: those
+ * its gate lets through (GateIndex), and every request while it listens (an open incident, a live share
+ * window), in the rules' order.
+ */
+class Stage {
+  readonly rules: RuleEvaluator[] = [];
+  private readonly slots: Slot[] = [];
+  private index: GateIndex<Slot> | undefined;
+  /** Listening slots in order; replaced, not changed, so a change during a request's pass does not disturb it. */
+  private listeners: Slot[] = [];
+
+  add(r: RuleEvaluator): void {
+    this.rules.push(r);
+    this.slots.push({ r, order: this.slots.length });
+  }
+
+  listening(r: RuleEvaluator, on: boolean): void {
+    const slot = this.slots.find((s) => s.r === r)!;
+    this.listeners = on ? [...this.listeners, slot].sort((a, b) => a.order - b.order) : this.listeners.filter((s) => s !== slot);
+  }
+
+  /** Passes the request to each rule that can use it; returns whether any counted it. */
+  onEvent(ev: ObservedEvent, mask: number): boolean {
+    const index = (this.index ??= new GateIndex(this.slots.map((s) => ({ item: s, gate: dispatchGate(s.r) }))));
+    const picked = index.select(ev);
+    const listeners = this.listeners;
+    let counted = false;
+    let i = 0;
+    let j = 0;
+    while (i < picked.length || j < listeners.length) {
+      const a = picked[i];
+      const b = listeners[j];
+      if (a !== undefined && (b === undefined || a.order <= b.order)) {
+        if (a === b) j++;
+        i++;
+        if (a.r.onEvent(ev, mask, true)) counted = true;
+      } else {
+        j++;
+        b.r.onEvent(ev, mask, false);
+      }
+    }
+    return counted;
+  }
+}
+
+/**
+ * What a rule needs of a request to be told of it when it does not listen. A skipAnswered rule remembers
+ * answers its match rejects (a 200 on an admin path), so its status and method do not gate it. Target
+ * literals are left to the match: the rules that would need one test a short field directly.
+ */
+function dispatchGate(r: RuleEvaluator): MatchGate {
+  const g = r.compiled.gate;
+  if (r.compiled.skipAnswered) return { keyed: [], query: undefined, signaturePack: g.signaturePack, targetLiterals: undefined };
+  return { ...g, targetLiterals: undefined };
+}
+
 /**
  * Every enabled rule, dispatched per released request in the order the data path needs: security rules first,
  * then the correlator joins their findings into actors (so it knows, exactly at the request's time, whether
  * its client is under a security incident), then reliability rules, which count such clients apart.
  */
 export class RuleSet {
-  private readonly security: RuleEvaluator[] = [];
-  private readonly reliability: RuleEvaluator[] = [];
+  private readonly securityStage = new Stage();
+  private readonly reliabilityStage = new Stage();
+  private readonly security = this.securityStage.rules;
+  private readonly reliability = this.reliabilityStage.rules;
   private readonly correlator: Correlator;
   /** Open incidents by groupBy field and the value it has in their key. */
   private readonly openValues = { clientIp: new Map<string, number>(), host: new Map<string, number>(), upstream: new Map<string, number>() };
@@ -41,12 +107,17 @@ export class RuleSet {
         if (d.rule.rule.kind === "security") this.correlator.findingClosed(d);
         else hooks.reliabilityClosed(d);
       },
+      listening: (r: RuleEvaluator, on: boolean) => this.stageOf(r.compiled.rule.kind).listening(r, on),
     };
     for (const pack of packs)
       for (const rule of pack.rules) {
         if (!rule.enabled) continue;
-        (rule.kind === "security" ? this.security : this.reliability).push(new RuleEvaluator(rule, pack, ruleHooks, opts.traceKey));
+        this.stageOf(rule.kind).add(new RuleEvaluator(rule, pack, ruleHooks, opts.traceKey));
       }
+  }
+
+  private stageOf(kind: "security" | "reliability"): Stage {
+    return kind === "security" ? this.securityStage : this.reliabilityStage;
   }
 
   private get all(): RuleEvaluator[] {
@@ -56,11 +127,9 @@ export class RuleSet {
   /** `excluded`: a pack's exclusion (an application whitelist) holds for the event; no security rule sees it. */
   onEvent(ev: ObservedEvent, excluded = false): void {
     const mask = this.openMask(ev.e);
-    let counted = false;
-    if (!excluded) for (const r of this.security) if (r.onEvent(ev, mask)) counted = true;
+    const counted = !excluded && this.securityStage.onEvent(ev, mask);
     const scanner = this.correlator.afterEvent(ev, counted);
-    const m = scanner ? mask | OPEN_BIT.scanner : mask;
-    for (const r of this.reliability) r.onEvent(ev, m);
+    this.reliabilityStage.onEvent(ev, scanner ? mask | OPEN_BIT.scanner : mask);
   }
 
   /** Settles every key at `now` (security before the actors their findings make up). */

@@ -3,6 +3,7 @@ import type { RulePackDoc } from "./load.js";
 import { fieldReader, type FieldValue } from "./fields.js";
 import type { ObservedEvent } from "../event/observed-event.js";
 import { parseDuration } from "../util/duration.js";
+import { matchGate, type MatchGate } from "./match-gate.js";
 
 /** A threshold's metric, parsed: what is measured over a key's window. */
 export type MetricName =
@@ -24,12 +25,10 @@ export interface CompiledRule {
   pack: RulePackDoc;
   windowMs: number;
   cooldownMs: number;
-  /** Full match. Every rule sees every event, so `passesGates` runs first and rejects most without a call. */
+  /** Full match; it runs only for events its gate lets through. */
   match: (ev: ObservedEvent) => boolean;
-  /** Set when a positive `signature in/equals` predicate needs a hit in this pack. */
-  signaturePack: string | undefined;
-  /** Set when a positive `status in/equals` predicate allows only these statuses (1 = allowed). */
-  statusAllowed: Uint8Array | undefined;
+  /** What the match needs of the status, method, signature hits and request target (see GateIndex). */
+  gate: MatchGate;
   when: CompiledThreshold[];
   /** Fields whose distinct values the window must count. */
   distinctFields: EventField[];
@@ -42,9 +41,43 @@ export interface CompiledRule {
   skipAnswered: { by: "path" | "firstSegment"; withinMs: number } | undefined;
 }
 
-/** A conjunction of predicates as one test; `signature` predicates read the hits of `pack`. */
+/**
+ * A conjunction of predicates as one test; `signature` predicates read the hits of `pack`. The predicates are
+ * pure, so they run cheapest first: a number compared before a path sliced into its file name, a regex last.
+ */
 export function compileMatch(match: Predicate[], pack: string): (ev: ObservedEvent) => boolean {
-  return allOf(match.map((p) => compilePredicate(p, pack)));
+  const sorted = [...match].sort((a, b) => costOf(a) - costOf(b));
+  // Several tests of one derived field (a file name that must be 6 characters and have no lower case) read it once.
+  const fields = [...new Set(sorted.map((p) => p.field))];
+  return allOf(
+    fields.map((f) => {
+      const preds = sorted.filter((p) => p.field === f);
+      if (preds.length === 1 || f === "signature") return allOf(preds.map((p) => compilePredicate(p, pack)));
+      const tests = preds.map(valueTest);
+      const read = fieldReader(f, pack);
+      return (ev: ObservedEvent) => {
+        const v = read(ev);
+        for (let i = 0; i < tests.length; i++) if (!tests[i](v)) return false;
+        return true;
+      };
+    }),
+  );
+}
+
+/** Fields a reader derives (a slice, a decoded copy, a lookup), against plain fields of the event. */
+const DERIVED_COST: Partial<Record<EventField, number>> = { static: 1, uri: 2, fileName: 2, fileExt: 2, fileFrag: 2, fileDir: 2, upstreamStatus: 1, upstreamAddr: 1, uriDecoded: 3, uriFormDecoded: 3 };
+const OP_COST: Record<Predicate["op"], number> = { equals: 0, in: 0, notIn: 0, gt: 0, lt: 0, gte: 0, lte: 0, startsWith: 1, endsWith: 1, contains: 2, regex: 3 };
+
+function costOf(p: Predicate): number {
+  return (DERIVED_COST[p.field] ?? 0) + OP_COST[p.op];
+}
+
+/** The necessary conditions of `match` that GateIndex reads without running it. */
+export function compileGate(match: Predicate[], pack: string): MatchGate {
+  return matchGate(match, pack, {
+    predicate: (p) => compilePredicate(p, pack),
+    value: valueTest,
+  });
 }
 
 export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
@@ -60,8 +93,7 @@ export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
     windowMs,
     cooldownMs: rule.cooldown ? parseDuration(rule.cooldown)! : windowMs,
     match: compileMatch(rule.match, pack.name),
-    signaturePack: rule.match.some((p) => p.field === "signature" && !p.not && (p.op === "in" || p.op === "equals")) ? pack.name : undefined,
-    statusAllowed: statusGate(rule.match),
+    gate: compileGate(rule.match, pack.name),
     when,
     distinctFields,
     percentileFields,
@@ -69,31 +101,6 @@ export function compileRule(rule: Rule, pack: RulePackDoc): CompiledRule {
     answeredSubject: rule.skipAnswered ? allOf(subject.map((p) => compilePredicate(p, pack.name))) : undefined,
     skipAnswered: rule.skipAnswered ? { by: rule.skipAnswered.by, withinMs: parseDuration(rule.skipAnswered.within)! } : undefined,
   };
-}
-
-/**
- * Necessary conditions of a rule's match read from plain fields, so the evaluator can drop an event with two
- * lookups before calling the compiled predicates.
- */
-export function passesGates(c: CompiledRule, ev: ObservedEvent): boolean {
-  if (c.statusAllowed !== undefined && c.statusAllowed[ev.e.status] !== 1) return false;
-  return c.signaturePack === undefined || ev.signatures?.has(c.signaturePack) === true;
-}
-
-function statusGate(preds: Predicate[]): Uint8Array | undefined {
-  let allowed: Uint8Array | undefined;
-  for (const p of preds) {
-    if (p.field !== "status" || p.not || (p.op !== "in" && p.op !== "equals")) continue;
-    const values = (Array.isArray(p.value) ? p.value : [p.value]).map(Number);
-    // A status outside the table's range could match: such a predicate is not gated.
-    if (values.some((n) => Number.isInteger(n) && (n < 0 || n >= 1000))) continue;
-    const mine = new Uint8Array(1000);
-    for (const n of values) if (Number.isInteger(n)) mine[n] = 1;
-    // Several status predicates must all hold: the gate is their intersection.
-    if (allowed) for (let i = 0; i < 1000; i++) allowed[i] &= mine[i];
-    else allowed = mine;
-  }
-  return allowed;
 }
 
 /** Conjunction without a per-call closure: this runs for every rule on every event. */
@@ -151,9 +158,15 @@ function compilePredicate(p: Predicate, pack: string): (ev: ObservedEvent) => bo
       return found !== negate;
     };
   }
-  const test = compileTest(p);
+  const test = valueTest(p);
   const read = fieldReader(p.field, pack);
-  return negate ? (ev) => !test(read(ev)) : (ev) => test(read(ev));
+  return (ev) => test(read(ev));
+}
+
+/** The predicate's comparison of a value of its field, `not` applied. */
+function valueTest(p: Predicate): (v: FieldValue) => boolean {
+  const test = compileTest(p);
+  return p.not ? (v) => !test(v) : test;
 }
 
 function compileTest(p: Predicate): (v: FieldValue) => boolean {

@@ -36,6 +36,6 @@ describe("@edgeproof/engine/packs", () => {
     const lists = Object.values(security.lists);
     expect(lists.length).toBeGreaterThan(5);
     for (const l of lists) expect(l.entries.length).toBeGreaterThan(0);
-    for (const p of built) expect(p.rules.length).toBeGreaterThan(0);
+    for (const p of built) expect(p.rules.length + (p.volumetric?.length ?? 0)).toBeGreaterThan(0);
   });
 });

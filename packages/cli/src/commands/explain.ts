@@ -15,7 +15,7 @@ export async function explainCommand(logs: string[], opts: ExplainOptions): Prom
   if (!logs.length) throw new UsageError("give the log file(s) to explain");
   const base = pipelineOptions({ ...opts, explain: opts.key });
   const key = base.explain!;
-  const rules = base.packs.flatMap((p) => p.rules.map((r) => ({ pack: p.name, rule: r })));
+  const rules = base.packs.flatMap((p) => [...p.rules, ...(p.volumetric ?? [])].map((r) => ({ pack: p.name, rule: r })));
   const chosen = rules.filter((x) => !opts.rule || ruleMatches(opts.rule, { ruleId: x.rule.id, kind: x.rule.kind, pack: { name: x.pack } }));
   if (!chosen.length) throw new UsageError(`no rule matches --rule ${opts.rule}; rules: ${rules.map((x) => `${x.pack}/${x.rule.id}`).join(", ")}`);
 

@@ -23,7 +23,9 @@ const cases = readdirSync(SCENARIOS).filter((d) => existsSync(join(SCENARIOS, d,
 describe("RCA scenarios end to end", () => {
   it("has a scenario for every cause and the counter-cases", () => {
     const causes = new Set(cases.flatMap((d) => JSON.parse(readFileSync(join(SCENARIOS, d, "expected.json"), "utf8")).causes.map((c: { cause: string }) => c.cause)));
-    for (const c of RcaCause.options) expect(causes).toContain(c);
+    // demand-surge comes from an overlapping volumetric incident, not from the snapshot: its end-to-end test (a
+    // flood on this scenario's upstream with chain-oom-crashloop's snapshot) is rca/causes/demand-surge.test.ts.
+    for (const c of RcaCause.options) if (c !== "demand-surge") expect(causes).toContain(c);
     expect(cases).toEqual(expect.arrayContaining(["counter-healthy", "counter-unrelated-crashloop", "counter-oom-other-service"]));
   });
 

@@ -318,25 +318,32 @@ export class IncidentAccumulator {
     }
     if (this.samples.length >= MAX_SAMPLES) return undefined;
     this.sampleReasons.add(reason);
-    const s: EvidenceSample = {
-      line: e.source.line,
-      time: isoTime(e.ts),
-      method: e.method,
-      path: this.redact.text(e.path) + (e.query !== undefined ? `?${this.redact.query(e.query)}` : ""),
-      status: e.status,
-      why,
-    };
-    if (e.source.file) s.file = e.source.file;
-    if (e.clientIp) s.clientIp = e.clientIp;
-    if (e.via) s.via = e.via.join(", ");
-    if (e.userAgent) s.userAgent = this.redact.text(e.userAgent);
-    const us = upstreamStatuses(ev);
-    if (us) s.upstreamStatus = us;
-    if (e.requestTime !== undefined) s.requestTime = e.requestTime;
-    if (hits?.length) s.signatures = hits.map((h) => h.cls);
+    const s = evidenceSample(ev, why, this.redact, hits);
     this.samples.push(s);
     return s;
   }
+}
+
+/** A request as an incident quotes it, credentials redacted (the caller has detached the event). */
+export function evidenceSample(ev: ObservedEvent, why: string, redact: Redactor, hits?: SignatureHit[]): EvidenceSample {
+  const e = ev.e;
+  const s: EvidenceSample = {
+    line: e.source.line,
+    time: isoTime(e.ts),
+    method: e.method,
+    path: redact.text(e.path) + (e.query !== undefined ? `?${redact.query(e.query)}` : ""),
+    status: e.status,
+    why,
+  };
+  if (e.source.file) s.file = e.source.file;
+  if (e.clientIp) s.clientIp = e.clientIp;
+  if (e.via) s.via = e.via.join(", ");
+  if (e.userAgent) s.userAgent = redact.text(e.userAgent);
+  const us = upstreamStatuses(ev);
+  if (us) s.upstreamStatus = us;
+  if (e.requestTime !== undefined) s.requestTime = e.requestTime;
+  if (hits?.length) s.signatures = hits.map((h) => h.cls);
+  return s;
 }
 
 // Reasons recur on every request of an open incident: made once per status or class, not per request.

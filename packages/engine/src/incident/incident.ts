@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VolumetricEvidence } from "./volumetric-schema.js";
 
 /** P0 (most urgent) to P4. */
 export const Severity = z.enum(["P0", "P1", "P2", "P3", "P4"]);
@@ -78,6 +79,7 @@ export type IncidentMetrics = z.infer<typeof IncidentMetrics>;
 
 /** The root causes the RCA can name. */
 export const RcaCause = z.enum([
+  "demand-surge",
   "zero-ready-endpoints",
   "readiness-failures",
   "crashloop",
@@ -159,7 +161,7 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
-/** Another incident of the same client on another host. */
+/** Another incident of the same client on another host, or (a volumetric incident) on the same host or upstream while it overlapped. */
 export const RelatedIncident = z.object({ id: z.string(), host: z.string().optional(), severity: Severity, window: z.object({ start: z.string(), end: z.string() }) });
 export type RelatedIncident = z.infer<typeof RelatedIncident>;
 
@@ -187,6 +189,8 @@ export const Incident = z.object({
   related: z.array(RelatedIncident).optional(),
   recommendations: z.array(z.string()),
   rca: Rca.optional(),
+  /** Volumetric incidents (a flood, or an organic surge's notice): the rate and the surge against the baseline. */
+  volumetric: VolumetricEvidence.optional(),
   proof: z.string(),
 });
 export type Incident = z.infer<typeof Incident>;

@@ -1,5 +1,6 @@
 import type { EvidenceSample, Incident } from "./incident.js";
 import { renderRcaLines } from "../rca/render.js";
+import { renderVolumetricLines } from "./volumetric-proof.js";
 
 const RULE = "─".repeat(72);
 
@@ -51,7 +52,11 @@ export function renderProof(inc: Omit<Incident, "proof">): string {
     out.push("fired because");
     for (const t of inc.thresholds) out.push(`  ${t.met ? "✔" : "✘"} ${t.condition}: observed ${t.observed} (required ${t.op} ${t.required})`);
   }
-  if (m.topPaths?.length) {
+  if (inc.volumetric) {
+    out.push("");
+    out.push(...renderVolumetricLines(inc.volumetric));
+  }
+  if (m.topPaths?.length && !inc.volumetric) {
     out.push("");
     out.push("top paths");
     for (const p of m.topPaths) out.push(`  ${String(p.count).padStart(6)}  ${p.path}`);
@@ -63,7 +68,7 @@ export function renderProof(inc: Omit<Incident, "proof">): string {
   }
   if (inc.related?.length) {
     out.push("");
-    out.push("related (same client, other hosts)");
+    out.push(inc.key.clientIp === undefined ? "related (same host or upstream, overlapping)" : "related (same client, other hosts)");
     for (const r of inc.related) out.push(`  ${r.severity} ${r.host ?? "-"} ${r.window.start} → ${r.window.end} incident ${r.id}`);
   }
   if (inc.rca) {

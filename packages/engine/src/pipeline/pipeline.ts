@@ -145,6 +145,8 @@ export class Pipeline {
         actorClosed: (a) => log.actorClosed(a),
         reliabilityOpened: (d) => log.reliabilityOpened(d),
         reliabilityClosed: (d) => log.reliabilityClosed(d),
+        volumetricOpened: (d) => log.volumetricOpened(d),
+        volumetricClosed: (d) => log.volumetricClosed(d),
       },
       { traceKey, actorGapMs: opts.actorGapMs },
     );
@@ -318,7 +320,7 @@ export class Pipeline {
     for (const sp of this.splitters.keys()) this.endText({ file: sp || undefined });
     this.buffer.drain(this.dispatchFn);
     const end = this.lastReleased;
-    this.finished = this.log.all(end > -Infinity ? this.rules.finish(end) : { actors: [], reliability: [] });
+    this.finished = this.log.all(end > -Infinity ? this.rules.finish(end) : { actors: [], reliability: [], volumetric: [] });
     return this.finished;
   }
 
@@ -405,6 +407,8 @@ export class Pipeline {
     const input: RcaInput = d.acc.rcaInput(d.key);
     const evidence = this.nonAccess.filter((x) => x.ts === undefined || (x.ts >= input.windowStartMs - 600_000 && x.ts <= input.windowEndMs));
     if (evidence.length) input.nonAccessEvidence = evidence;
+    const surges = this.log.surgesDuring(d);
+    if (surges.length) input.demandSurges = surges;
     return this.opts.rca!(input);
   }
 

@@ -6,6 +6,7 @@ import type { NearMiss } from "../detect/near-miss.js";
 import { Correlator, type ActorDraft } from "../incident/correlate.js";
 import type { IncidentKey } from "../incident/incident.js";
 import type { Redactor } from "../incident/redact.js";
+import { VolumetricEvaluator, type VolumetricDraft } from "../detect/volumetric/volumetric-evaluator.js";
 import { GateIndex, type MatchGate } from "../rules/match-gate.js";
 
 export interface DetectionHooks {
@@ -14,6 +15,15 @@ export interface DetectionHooks {
   actorClosed(a: ActorDraft): void;
   reliabilityOpened(d: IncidentDraft): void;
   reliabilityClosed(d: IncidentDraft): void;
+  volumetricOpened(d: VolumetricDraft): void;
+  volumetricClosed(d: VolumetricDraft): void;
+}
+
+/** What is open at a moment: security actors, reliability drafts, volumetric drafts. */
+export interface OpenDrafts {
+  actors: ActorDraft[];
+  reliability: IncidentDraft[];
+  volumetric?: VolumetricDraft[];
 }
 
 /** A rule in its place in the dispatch order. */
@@ -90,6 +100,8 @@ export class RuleSet {
   private readonly security = this.securityStage.rules;
   private readonly reliability = this.reliabilityStage.rules;
   private readonly correlator: Correlator;
+  /** Volumetric rules count every request of their host or upstream, whoever sent it (exclusions included). */
+  private readonly volumetric: VolumetricEvaluator[] = [];
   /** Open incidents by groupBy field and the value it has in their key. */
   private readonly openValues = { clientIp: new Map<string, number>(), host: new Map<string, number>(), upstream: new Map<string, number>() };
 
@@ -114,6 +126,8 @@ export class RuleSet {
         if (!rule.enabled) continue;
         this.stageOf(rule.kind).add(new RuleEvaluator(rule, pack, ruleHooks, opts.traceKey));
       }
+    const volumetricHooks = { redactor: hooks.redactor, opened: hooks.volumetricOpened, closed: hooks.volumetricClosed };
+    for (const pack of packs) for (const rule of pack.volumetric ?? []) if (rule.enabled) this.volumetric.push(new VolumetricEvaluator(rule, pack, volumetricHooks, opts.traceKey));
   }
 
   private stageOf(kind: "security" | "reliability"): Stage {
@@ -130,6 +144,7 @@ export class RuleSet {
     const counted = !excluded && this.securityStage.onEvent(ev, mask);
     const scanner = this.correlator.afterEvent(ev, counted);
     this.reliabilityStage.onEvent(ev, scanner ? mask | OPEN_BIT.scanner : mask);
+    for (const v of this.volumetric) v.onEvent(ev);
   }
 
   /** Settles every key at `now` (security before the actors their findings make up). */
@@ -137,17 +152,19 @@ export class RuleSet {
     for (const r of this.security) r.sweep(now);
     this.correlator.sweep(now);
     for (const r of this.reliability) r.sweep(now);
+    for (const v of this.volumetric) v.sweep(now);
   }
 
   /** End of input at `now`: what stays open. */
-  finish(now: number): { actors: ActorDraft[]; reliability: IncidentDraft[] } {
+  finish(now: number): OpenDrafts {
     for (const r of this.security) r.finish(now);
     const reliability = this.reliability.flatMap((r) => r.finish(now));
-    return { actors: this.correlator.finish(now), reliability };
+    const volumetric = this.volumetric.flatMap((v) => v.finish(now));
+    return { actors: this.correlator.finish(now), reliability, volumetric };
   }
 
-  open(): { actors: ActorDraft[]; reliability: IncidentDraft[] } {
-    return { actors: this.correlator.openActors(), reliability: this.reliability.flatMap((r) => r.openDrafts()) };
+  open(): OpenDrafts {
+    return { actors: this.correlator.openActors(), reliability: this.reliability.flatMap((r) => r.openDrafts()), volumetric: this.volumetric.flatMap((v) => v.openDrafts()) };
   }
 
   nearMisses(): NearMiss[] {
@@ -155,12 +172,15 @@ export class RuleSet {
   }
 
   traces(): Array<{ ruleId: string; pack: string; key: string; steps: TraceStep[]; nearMiss?: NearMiss }> {
-    return this.all.flatMap((r) => r.traces().map((t) => ({ ruleId: r.compiled.rule.id, pack: r.compiled.pack.name, ...t })));
+    return [
+      ...this.all.flatMap((r) => r.traces().map((t) => ({ ruleId: r.compiled.rule.id, pack: r.compiled.pack.name, ...t }))),
+      ...this.volumetric.flatMap((v) => v.traces().map((t) => ({ ruleId: v.rule.id, pack: v.pack.name, ...t }))),
+    ];
   }
 
   /** Keys currently held across all rules, and actors: what bounds memory. */
   get activeKeys(): number {
-    return this.all.reduce((n, r) => n + r.activeKeys, 0) + this.correlator.size;
+    return this.all.reduce((n, r) => n + r.activeKeys, 0) + this.correlator.size + this.volumetric.reduce((n, v) => n + v.activeKeys, 0);
   }
 
   private countOpen(d: IncidentDraft, delta: 1 | -1): void {

@@ -2,6 +2,20 @@ import { z } from "zod";
 
 const Quantiles = z.object({ p50: z.number(), p95: z.number(), max: z.number() });
 
+/** A volumetric incident on the spike's host or upstream that overlapped it (see IncidentLog.surgesDuring). */
+export const DemandSurge = z.object({
+  incident: z.string(),
+  verdict: z.enum(["attack-like", "organic"]),
+  key: z.string(),
+  startMs: z.number(),
+  peak: z.number(),
+  baselineMedian: z.number(),
+  windowS: z.number(),
+  prefixes: z.array(z.object({ prefix: z.string(), share: z.number() })),
+  topPrefixShare: z.number(),
+});
+export type DemandSurge = z.infer<typeof DemandSurge>;
+
 /** What the reliability detector knows about one spike; filled from the incident's events. */
 export const RcaInput = z.object({
   host: z.string().optional(),
@@ -24,6 +38,8 @@ export const RcaInput = z.object({
   paths501: z.array(z.string()),
   /** Requests answered 503 with upstream `0.0.0.1:80`, `127.0.0.1:8181` or no upstream address. */
   noEndpointSignals: z.number().int().nonnegative(),
+  /** Surges of requests on the same host or upstream while it failed: demand the pods fell over under. */
+  demandSurges: z.array(DemandSurge).optional(),
   nonAccessEvidence: z
     .array(
       z.object({

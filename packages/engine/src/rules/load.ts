@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, isNode, type Document } from "yaml";
 import type { z } from "zod";
-import { RulePackShell, Rule, SeedRule, ListSpec, type Exclusion, type SignatureSpec } from "./schema.js";
+import { RulePackShell, Rule, SeedRule, ListSpec, VolumetricRule, type Exclusion, type SignatureSpec } from "./schema.js";
 import { RulePackError, formatPath, type PackProblem } from "./problems.js";
 import { fnv1a64 } from "../util/hash.js";
 
@@ -17,6 +17,8 @@ export interface RulePackDoc {
   /** Requests hidden from every security rule of every pack loaded with this one. */
   exclusions: Exclusion[];
   rules: Rule[];
+  /** Volumetric rules (`kind: volumetric`), kept apart: they count a host's traffic, never a client's. */
+  volumetric?: VolumetricRule[];
 }
 
 /** One entry of a loaded list, with how it matches. */
@@ -59,7 +61,14 @@ export function loadRulePack(text: string, file: string, resolveFile: ResolveFil
   if (!shell.success) throw new RulePackError(issuesToProblems(shell.error.issues, [], at));
 
   const rules: Rule[] = [];
+  const volumetric: VolumetricRule[] = [];
   shell.data.rules.forEach((candidate, i) => {
+    if (candidate.kind === "volumetric") {
+      const parsed = VolumetricRule.safeParse(candidate);
+      if (parsed.success) volumetric.push(parsed.data);
+      else problems.push(...issuesToProblems(parsed.error.issues, ["rules", i], at));
+      return;
+    }
     const isSeed = "detection" in candidate;
     const parsed = isSeed ? SeedRule.safeParse(candidate) : Rule.safeParse(candidate);
     if (!parsed.success) {
@@ -70,7 +79,8 @@ export function loadRulePack(text: string, file: string, resolveFile: ResolveFil
   });
 
   const seen = new Map<string, number>();
-  rules.forEach((r, i) => {
+  shell.data.rules.forEach((r, i) => {
+    if (typeof r.id !== "string") return;
     if (seen.has(r.id)) problems.push({ ...at(["rules", i, "id"]), message: `duplicate rule id "${r.id}" (first at rules[${seen.get(r.id)}])` });
     else seen.set(r.id, i);
   });
@@ -135,6 +145,7 @@ export function loadRulePack(text: string, file: string, resolveFile: ResolveFil
     signatures: shell.data.signatures,
     exclusions: shell.data.exclusions,
     rules,
+    ...(volumetric.length ? { volumetric } : {}),
   };
 }
 

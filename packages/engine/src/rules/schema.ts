@@ -1,6 +1,9 @@
 import { z } from "zod";
 import { Severity, IncidentKind } from "../incident/incident.js";
 import { parseDuration } from "../util/duration.js";
+import { VolumetricRule } from "./volumetric-schema.js";
+
+export { VolumetricRule, VolumetricClassify } from "./volumetric-schema.js";
 
 /** A duration in a rule pack: `500ms`, `60s`, `5m`, `1h`, `7d`. */
 export const Duration = z
@@ -271,7 +274,7 @@ export const RulePack = z
     lists: z.record(z.string(), ListSpec).default({}),
     signatures: z.record(z.string().regex(/^[a-z0-9-]+$/), SignatureSpec).default({}),
     exclusions: z.array(Exclusion).default([]),
-    rules: z.array(z.union([Rule, SeedRule])),
+    rules: z.array(z.union([Rule, SeedRule, VolumetricRule])),
   })
   .strict();
 /** A rule pack as it may be written, defaults omitted. */

@@ -141,6 +141,7 @@ export function importCrowdsec(opts: ImportOptions): ImportResult {
         enabled: r.rule.enabled,
         ...(policy?.coveredBy ? { coveredBy: policy.coveredBy } : {}),
         ...(policy ? { policyReason: policy.reason } : {}),
+        ...(volumeOfOneSource(r.rule) ? { reason: VOLUME_OF_ONE_SOURCE } : {}),
       });
     }
   }
@@ -240,4 +241,16 @@ function expressionLines(doc: Document, lc: LineCounter): number[] {
   const seq = wl.get("expression", true);
   if (!isSeq(seq)) return [];
   return seq.items.map((n) => (isScalar(n) && n.range ? lc.linePos(n.range[0]).line : docLine(doc, lc)));
+}
+
+/**
+ * CrowdSec's `http:dos` scenarios count one source address's requests (`groupby: evt.Meta.source_ip`): they stay
+ * per-client rules. A flood spread over many sources, each under every per-client threshold, is what the
+ * volumetric kind sees instead (a host's rate against its own baseline), so none of them maps onto it.
+ */
+const VOLUME_OF_ONE_SOURCE =
+  "http:dos per source IP (groupby evt.Meta.source_ip): a per-client rule, not the volumetric kind; a flood spread over many sources is `http-volumetric/host-flood` and `upstream-flood`";
+
+function volumeOfOneSource(rule: { origin?: { behavior?: string }; groupBy: string[] }): boolean {
+  return rule.origin?.behavior === "http:dos" && rule.groupBy.includes("clientIp");
 }

@@ -1,6 +1,7 @@
 import type { Cause } from "../cause.js";
 import { configError } from "./config-error.js";
 import { crashloop } from "./crashloop.js";
+import { demandSurge } from "./demand-surge.js";
 import { imagePull } from "./image-pull.js";
 import { nodeNotReady } from "./node-not-ready.js";
 import { noPodsSelected } from "./no-pods-selected.js";
@@ -16,6 +17,8 @@ import { zeroReadyEndpoints } from "./zero-ready-endpoints.js";
 
 /** Every cause, in the order that breaks ties between unlinked findings of equal confidence. */
 export const CAUSES: readonly Cause[] = [
+  // First: a surge that overlapped the spike is ranked above the pods that fell over under it.
+  demandSurge,
   zeroReadyEndpoints,
   readinessFailures,
   crashloop,

@@ -14,7 +14,7 @@ export class ValueMemo<V> {
   }
 
   get(key: string): V | undefined {
-    const bucket = this.buckets.get(sampledHash(key));
+    const bucket = this.buckets.get(sample(key));
     if (bucket) for (const e of bucket) if (e.key === key) return e.value;
     return undefined;
   }
@@ -25,7 +25,7 @@ export class ValueMemo<V> {
       this.buckets.clear();
       this.count = 0;
     }
-    const h = sampledHash(key);
+    const h = sample(key);
     const bucket = this.buckets.get(h);
     if (bucket) bucket.push({ key, value });
     else this.buckets.set(h, [{ key, value }]);
@@ -33,8 +33,7 @@ export class ValueMemo<V> {
   }
 }
 
-/** A hash of a string's length and eight sampled characters: cheap for a fresh slice, good enough to bucket by. */
-export function sampledHash(s: string): number {
+function sample(s: string): number {
   const n = s.length;
   if (n === 0) return 0;
   const m = n >> 1;
